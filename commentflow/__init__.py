@@ -1,0 +1,85 @@
+"""commentflow: the góp ý dự thảo process of Vietnamese public agencies, as a Flask app."""
+import logging
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
+from commentflow.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    _configure(app, config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _configure(app: Flask, config) -> None:
+    app.config.from_object(Config)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+    import os
+
+    url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        url or default_database_url(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    logging.basicConfig(level=logging.INFO)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets readers work while one writer commits; the busy timeout waits for locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from commentflow.web.auth import login_manager as _configured  # noqa: F401  (loader)
+    from commentflow.web.errors import init_errors
+    from commentflow.web.i18n import init_filters, select_locale
+    from commentflow.web.security import init_security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    init_security(app)
+    init_errors(app)
+    init_filters(app)
+    from commentflow import models  # noqa: F401  (every model registered on the metadata)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from commentflow.accounts.views import bp as accounts_bp
+    from commentflow.accounts.admin_views import bp as users_admin_bp
+    from commentflow.audit.views import bp as audit_bp
+    from commentflow.directory.views import bp as directory_bp
+    from commentflow.home.views import bp as home_bp
+
+    for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from commentflow.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,78 @@
+"""Forms for logging in, changing a password and administering users."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from commentflow.accounts.models import Role
+
+REQUIRED = _l("Trường này bắt buộc.")
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Quản trị viên"),
+    Role.LEAD_STAFF: _l("Chuyên viên cơ quan chủ trì"),
+    Role.LEADER: _l("Lãnh đạo đơn vị"),
+    Role.STAFF: _l("Chuyên viên"),
+    Role.CLERK: _l("Văn thư"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(REQUIRED),
+                                                            Length(max=64)])
+    password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("Ghi nhớ đăng nhập (30 ngày)"))
+    next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
+    new = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        DataRequired(REQUIRED), EqualTo("new", _l("Hai lần nhập mật khẩu mới không khớp."))])
+
+
+class ActionForm(FlaskForm):
+    """An empty form: a button that posts, protected by the CSRF token."""
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Tên đăng nhập"), validators=[
+        DataRequired(REQUIRED), Length(max=64),
+        Regexp(r"^[A-Za-z0-9._-]+$", message=_l(
+            "Tên đăng nhập chỉ gồm chữ không dấu, số và dấu . _ -"))])
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED),
+                                                         Length(max=160)])
+    position = StringField(_l("Chức vụ"), validators=[Optional(), Length(max=160)])
+    email = StringField(_l("Thư điện tử"), validators=[
+        Optional(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                           message=_l("Địa chỉ thư điện tử không hợp lệ."))])
+    agency_id = SelectField(_l("Đơn vị"), coerce=int, validators=[DataRequired(REQUIRED)])
+    roles = MultiCheckboxField(_l("Vai trò"), choices=[(r.value, label)
+                                                       for r, label in ROLE_LABELS.items()])
+    locale = SelectField(_l("Ngôn ngữ"), choices=[("", _l("Mặc định (Tiếng Việt)")),
+                                                   ("vi", "Tiếng Việt"), ("en", "English")])
+    password = PasswordField(_l("Mật khẩu ban đầu"), validators=[Optional()])
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
+
+
+class ActiveToggleForm(FlaskForm):
+    """Deactivate ("0") or reactivate ("1") a record; nothing is ever deleted."""
+
+    active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])

@@ -1,0 +1,66 @@
+"""Writing and reading audit events."""
+from datetime import datetime
+
+from sqlalchemy import select
+
+from commentflow.audit.models import AuditEvent
+from commentflow.extensions import db
+
+
+def _plain(value):
+    if hasattr(value, "value"):  # enums
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return sorted(_plain(v) for v in value)
+    return value
+
+
+def diff(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in after
+        if _plain(before.get(key)) != _plain(after.get(key))
+    }
+
+
+def record_event(action, obj, *, actor, now, changes=None, label=None) -> AuditEvent:
+    event = AuditEvent(
+        occurred_at=now,
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        object_label=(label or getattr(obj, "name", None) or getattr(obj, "username", ""))[:255],
+        changes={k: _plain(v) for k, v in changes.items()} if changes else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def recent_events(*, action_prefix: str = "", page: int = 1, per_page: int = 50):
+    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if action_prefix:
+        query = query.where(AuditEvent.action.startswith(action_prefix))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
+    """(field, "before → after") lines for display; plain values for creations."""
+    lines = []
+    for key, value in (event.changes or {}).items():
+        if isinstance(value, list) and len(value) == 2 and event.action.endswith(".updated"):
+            lines.append((key, f"{_show(value[0])} → {_show(value[1])}"))
+        else:
+            lines.append((key, _show(value)))
+    return lines
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "∅"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "∅"
+    return str(value)

@@ -1,0 +1,16 @@
+"""The audit log page for administrators."""
+from flask import Blueprint, render_template, request
+
+from commentflow.audit.services import change_lines, recent_events
+from commentflow.web.auth import admin_required
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+
+@bp.route("/")
+@admin_required
+def index():
+    prefix = request.args.get("action", "")
+    page = recent_events(action_prefix=prefix, page=request.args.get("page", 1, type=int))
+    return render_template("audit/index.html", page=page, action=prefix,
+                           change_lines=change_lines)

@@ -1,0 +1,103 @@
+"""Settings read from the environment, with safe defaults for a single-machine install."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+#: Password hashing strength: PBKDF2-SHA256 with 600,000 iterations (OWASP 2023 advice).
+DEFAULT_PASSWORD_METHOD = "pbkdf2:sha256:600000"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_secret_key(instance_path: str) -> str:
+    """Return SECRET_KEY from the environment, or from instance/secret_key (created once).
+
+    Several gunicorn workers may start together: the file is created with O_EXCL so that
+    exactly one of them writes it and every other one reads the same key.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def default_database_url(instance_path: str) -> str:
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    return "sqlite:///" + str(Path(instance_path) / "commentflow.sqlite3")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and route them to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Production-safe defaults; every value can be overridden by an environment variable."""
+
+    TIMEZONE = os.environ.get("COMMENTFLOW_TIMEZONE", "Asia/Ho_Chi_Minh")
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = TIMEZONE
+    LANGUAGES = ("vi", "en")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    PASSWORD_METHOD = os.environ.get("COMMENTFLOW_PASSWORD_METHOD", DEFAULT_PASSWORD_METHOD)
+    LOGIN_FAILURES_PER_MINUTE = 5
+    LOGIN_FAILURES_PER_HOUR = 100
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("COMMENTFLOW_SECURE_COOKIES")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    #: A login without "remember me" lasts this long on the server, whatever the browser keeps.
+    SESSION_LIFETIME = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("COMMENTFLOW_TRUSTED_PROXIES", "0"))
+
+    WTF_CSRF_TIME_LIMIT = 3600
+    #: CSRF is checked by each form (so an expired token can re-show what was typed);
+    #: a before-request hook checks every other unsafe request.
+    WTF_CSRF_CHECK_DEFAULT = False
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("COMMENTFLOW_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    IMPORT_MAX_ROWS = 5000
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "commentflow@localhost")
+    MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+
+    PAGE_SIZE = 50
+
+
+class TestConfig(Config):
+    """Fast, isolated settings for the test suite (weak hashing, fixed secret)."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}

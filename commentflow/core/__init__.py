@@ -1,0 +1,1 @@
+"""Cross-cutting pieces shared by every domain package (database, time, text, errors)."""

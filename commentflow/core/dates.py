@@ -1,0 +1,41 @@
+"""Vietnamese date formats (Nghị định 30/2020) and conversion between UTC and the local zone."""
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
+
+
+def local_zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def to_local(moment: datetime, zone: str = DEFAULT_ZONE) -> datetime:
+    """An aware UTC instant shown in the configured zone."""
+    return moment.astimezone(ZoneInfo(zone))
+
+
+def local_today(now: datetime, zone: str = DEFAULT_ZONE) -> date:
+    return to_local(now, zone).date()
+
+
+def format_letter_date(day: date, place: str | None = None) -> str:
+    """ "ngày 02 tháng 7 năm 2024": day padded below 10, month padded only for 01 and 02."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    return f"{place}, {text}" if place else text
+
+
+def format_short_date(day: date) -> str:
+    """ "02/07/2024", the form used in tables and body text."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def format_short_datetime(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+    """ "02/07/2024 17:00" in the configured zone."""
+    local = to_local(moment, zone)
+    return f"{format_short_date(local.date())} {local.hour:02d}:{local.minute:02d}"
+
+
+def format_iso(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+    """ISO 8601 with the local offset, e.g. 2024-07-02T17:00:00+07:00 (for exports)."""
+    return to_local(moment, zone).isoformat(timespec="seconds")

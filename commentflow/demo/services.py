@@ -1,0 +1,76 @@
+"""Builds (or refreshes) the demo province and returns the demo users' credentials."""
+import secrets
+
+from sqlalchemy import select
+
+from commentflow.accounts.models import User, UserRole
+from commentflow.accounts.passwords import hash_password
+from commentflow.accounts.services import UserData, create_user, reset_password
+from commentflow.demo.data import AGENCIES, GROUPS, USERS
+from commentflow.directory import services as directory
+from commentflow.directory.models import Agency
+from commentflow.extensions import db
+
+
+def _bootstrap_admin(agency: Agency, password: str, now) -> User:
+    username, full_name, position, _code, roles = USERS[0]
+    admin = db.session.scalar(select(User).where(User.username == username))
+    if admin is None:
+        admin = User(username=username, full_name=full_name, position=position,
+                     agency=agency, password_hash=hash_password(password), created_at=now,
+                     updated_at=now, password_changed_at=now,
+                     role_rows=[UserRole(role=role) for role in roles])
+        db.session.add(admin)
+        db.session.flush()
+    return admin
+
+
+def _ensure_directory(now) -> dict[str, Agency]:
+    agencies = {a.code: a for a in db.session.scalars(select(Agency))}
+    for order, (code, name, kind, _parent, _group) in enumerate(AGENCIES, start=1):
+        if code not in agencies:
+            agency = Agency(name=name, code=code, kind=kind, display_order=order * 10,
+                            created_at=now, updated_at=now)
+            db.session.add(agency)
+            agencies[code] = agency
+    db.session.flush()
+    for code, _name, _kind, parent, _group in AGENCIES:
+        if parent:
+            agencies[code].parent_id = agencies[parent].id
+    return agencies
+
+
+def _ensure_groups(agencies, *, actor, now) -> None:
+    existing = {g.name: g for g in directory.all_groups()}
+    for index, (name, short_name) in enumerate(GROUPS):
+        if name in existing:
+            continue
+        members = [agencies[code].id for code, *_rest, group in AGENCIES if group == index]
+        directory.create_group(directory.GroupData(name=name, short_name=short_name,
+                                                   display_order=(index + 1) * 10,
+                                                   agency_ids=members), actor=actor, now=now)
+
+
+def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]]:
+    """Create what is missing; (re)set every demo user's password. Returns (login, pw, who)."""
+    agencies = _ensure_directory(now)
+    credentials = []
+    admin_password = password or secrets.token_urlsafe(9)
+    admin = _bootstrap_admin(agencies["SYT"], admin_password, now)
+    _ensure_groups(agencies, actor=admin, now=now)
+    for username, full_name, position, code, roles in USERS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is admin:
+            user_password = admin_password
+            admin.password_hash = hash_password(admin_password)
+        else:
+            user_password = password or secrets.token_urlsafe(9)
+            if user is None:
+                create_user(UserData(username=username, full_name=full_name, position=position,
+                                     agency_id=agencies[code].id, roles=set(roles)),
+                            user_password, actor=admin, now=now)
+            else:
+                reset_password(user, user_password, actor=admin, now=now)
+        credentials.append((username, user_password,
+                            f"{full_name} — {position}, {agencies[code].name}"))
+    return credentials

@@ -1,0 +1,1 @@
+"""The agency directory: agencies, recipient groups and their protocol order."""

@@ -1,0 +1,1 @@
+"""The start page each user lands on, and the language switch."""

@@ -1,0 +1,1 @@
+"""HTTP-side plumbing shared by all blueprints: security headers, errors, locale, login."""

@@ -1,0 +1,39 @@
+"""Interface language (Vietnamese first, English available) and Jinja date/number filters."""
+from flask import Flask, current_app, has_request_context, request, session
+from flask_login import current_user
+
+from commentflow.core import dates
+from commentflow.core.text import format_number
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and scheduler speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def init_filters(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        letter_date=dates.format_letter_date,
+        short_date=dates.format_short_date,
+        short_datetime=lambda moment: dates.format_short_datetime(moment, _zone())
+        if moment else "",
+        iso_datetime=lambda moment: dates.format_iso(moment, _zone()) if moment else "",
+        vn_number=format_number,
+    )
+
+    @app.context_processor
+    def _inject_locale():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
+                "current_path": request.full_path.rstrip("?")}
