@@ -57,9 +57,11 @@ class RowError:
 class ImportRejected(ValidationFailed):
     """The file has bad rows; nothing was imported. `errors` lists each row's problem."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], records: list | None = None):
         super().__init__(_("Tệp có %(count)d lỗi; chưa nhập đơn vị nào.", count=len(errors)))
-        self.errors = errors
+        self.errors = sorted(errors, key=lambda error: error.row)
+        #: The rows that were good, so callers can check them further and report everything.
+        self.records = records or []
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
@@ -125,17 +127,18 @@ def parse_records(rows: list[list[str]], max_rows: int) -> list[AgencyRecord]:
         raise ValidationFailed(_("Tệp có quá %(max)d dòng.", max=max_rows))
     records, errors, seen = [], [], {}
     for index, row in enumerate(rows[1:], start=2):
-        record = _record(index, {f: normalize(row[i]) if i < len(row) else ""
-                                 for f, i in columns.items()}, errors)
-        if record is None:
-            continue
-        if record.code in seen:
+        cells = {f: normalize(row[i]) if i < len(row) else "" for f, i in columns.items()}
+        code = cells.get("code", "").upper()
+        if code in seen:
             errors.append(RowError(index, _("Mã %(code)s trùng với dòng %(other)d.",
-                                            code=record.code, other=seen[record.code])))
-        seen.setdefault(record.code, index)
-        records.append(record)
+                                            code=code, other=seen[code])))
+        elif code:
+            seen[code] = index
+        record = _record(index, cells, errors)
+        if record is not None:
+            records.append(record)
     if errors:
-        raise ImportRejected(errors)
+        raise ImportRejected(errors, records)
     return records
 
 

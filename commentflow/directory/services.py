@@ -211,11 +211,14 @@ def import_agencies(data: bytes, filename: str, *, actor, now, max_rows: int) ->
         ImportRejected, RowError, parse_records, read_table)
 
     require_admin(actor)
-    records = parse_records(read_table(data, filename), max_rows)
+    try:
+        records, errors = parse_records(read_table(data, filename), max_rows), []
+    except ImportRejected as rejection:
+        records, errors = rejection.records, rejection.errors
     existing = {a.code: a for a in db.session.scalars(select(Agency))}
-    errors = _cross_check(records, existing)
+    errors += [RowError(row, message) for row, message in _cross_check(records, existing)]
     if errors:
-        raise ImportRejected([RowError(row, message) for row, message in errors])
+        raise ImportRejected(errors)
     summary = ImportSummary()
     agencies = {}
     for record in records:

@@ -1,0 +1,168 @@
+"""Shared fixtures: an app on SQLite and on a real PostgreSQL, clients, login, CSRF helpers."""
+import os
+import re
+import smtplib
+
+import pytest
+from sqlalchemy import text
+
+from commentflow import create_app
+from commentflow.config import TestConfig
+from commentflow.extensions import db
+from tests.postgres import ThrowawayCluster, find_pg_bin
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", action="append", choices=BACKENDS,
+                     help="Run the database tests on this backend only (repeatable). "
+                          "Default: both SQLite and PostgreSQL.")
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("--db") or list(BACKENDS)
+        metafunc.parametrize("backend", chosen, scope="session")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A real PostgreSQL on loopback: $TEST_POSTGRES_URL if given, else a throwaway cluster."""
+    if os.environ.get("TEST_POSTGRES_URL"):
+        yield None
+        return
+    bin_dir = find_pg_bin()
+    if bin_dir is None:
+        pytest.fail("PostgreSQL is not installed (no pg_ctl). `make test` installs it; "
+                    "or run with --db sqlite.")
+    cluster = ThrowawayCluster(bin_dir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def database_urls(request, tmp_path_factory):
+    """One prepared (create_all) database per backend for the whole session."""
+    urls = {}
+
+    def get(backend: str) -> str:
+        if backend not in urls:
+            if backend == "sqlite":
+                url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
+            else:
+                cluster = request.getfixturevalue("pg_cluster")
+                url = (os.environ["TEST_POSTGRES_URL"] if cluster is None
+                       else cluster.create_database("commentflow_test"))
+            _create_schema(url)
+            urls[backend] = url
+        return urls[backend]
+
+    return get
+
+
+def _create_schema(url: str) -> None:
+    app = make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+
+
+def make_app(url: str, **overrides):
+    config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    config.update(DATABASE_URL=url, **overrides)
+    return create_app(config)
+
+
+def wipe(app) -> None:
+    """Empty every table (fast, keeps the schema) so each test starts from nothing."""
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_factory(backend, database_urls):
+    """Build apps on this test's database; every one is wiped and disposed afterwards."""
+    made = []
+
+    def build(**overrides):
+        app = make_app(database_urls(backend), **overrides)
+        made.append(app)
+        return app
+
+    yield build
+    if made:
+        wipe(made[0])
+    for app in made[1:]:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(app, client):
+    """Log a user in through the real login form."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    def login(user, password=DEFAULT_PASSWORD, remember=False, test_client=None):
+        test_client = test_client or client
+        token = csrf_token_from(test_client.get("/login"))
+        response = test_client.post("/login", data={
+            "csrf_token": token, "username": user.username, "password": password,
+            "remember": "y" if remember else ""})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return test_client
+
+    return login
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_from(response) -> str:
+    match = CSRF_PATTERN.search(response.get_data(as_text=True))
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def smtp_allowlist(monkeypatch):
+    """Fail any test that reaches an SMTP server it did not start itself."""
+    allowed = set()
+    original = smtplib.SMTP.connect
+
+    def guarded(self, host="localhost", port=0, source_address=None):
+        if (host, port) not in allowed:
+            raise AssertionError(f"unexpected SMTP connection to {host}:{port}")
+        return original(self, host, port, source_address)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
+    return allowed  # a test that starts its own SMTP server adds (host, port) here
