@@ -1,5 +1,6 @@
 """commentflow: the góp ý dự thảo process of Vietnamese public agencies, as a Flask app."""
 import logging
+import os
 
 from flask import Flask
 from sqlalchemy import event
@@ -8,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
 from commentflow.extensions import babel, csrf, db, login_manager, migrate
+from commentflow.web.security import SecureCookiesOverHttps
 
 
 def create_app(config: dict | type | None = None) -> Flask:
@@ -26,13 +28,12 @@ def _configure(app: Flask, config) -> None:
         app.config.from_object(config)
     elif config:
         app.config.update(config)
-    import os
-
     url = app.config.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         url or default_database_url(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)

@@ -1,9 +1,10 @@
 """Shared fixtures: an app on SQLite and on a real PostgreSQL, clients, login, CSRF helpers."""
-import os
+import contextvars
 import re
 import smtplib
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from commentflow import create_app
@@ -28,10 +29,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture(scope="session")
 def pg_cluster():
-    """A real PostgreSQL on loopback: $TEST_POSTGRES_URL if given, else a throwaway cluster."""
-    if os.environ.get("TEST_POSTGRES_URL"):
-        yield None
-        return
+    """A real PostgreSQL on loopback: a throwaway cluster, removed at the end of the run."""
     bin_dir = find_pg_bin()
     if bin_dir is None:
         pytest.fail("PostgreSQL is not installed (no pg_ctl). `make test` installs it; "
@@ -52,8 +50,7 @@ def database_urls(request, tmp_path_factory):
                 url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "test.sqlite3")
             else:
                 cluster = request.getfixturevalue("pg_cluster")
-                url = (os.environ["TEST_POSTGRES_URL"] if cluster is None
-                       else cluster.create_database("commentflow_test"))
+                url = cluster.create_database("commentflow_test")
             _create_schema(url)
             urls[backend] = url
         return urls[backend]
@@ -72,7 +69,9 @@ def _create_schema(url: str) -> None:
 def make_app(url: str, **overrides):
     config = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     config.update(DATABASE_URL=url, **overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 def wipe(app) -> None:
@@ -115,6 +114,17 @@ def app(app_factory):
         yield app
         db.session.rollback()
         db.session.remove()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as in production.
+
+    Otherwise a request would reuse the test's app context, and with it `g` (where
+    Flask-Login caches the user) and the test's database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture

@@ -39,14 +39,31 @@ def _add_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        cookies = response.headers.getlist("Set-Cookie")
-        if cookies:
-            response.headers.remove("Set-Cookie")
-            for cookie in cookies:
-                if "; secure" not in cookie.lower():
-                    cookie += "; Secure"
-                response.headers.add("Set-Cookie", cookie)
     return response
+
+
+class SecureCookiesOverHttps:
+    """WSGI middleware: every cookie sent over HTTPS gets the Secure flag.
+
+    Flask writes the session cookie, and Flask-Login the remember-me cookie, after all
+    after_request hooks; so the flag is added here, on the way out. Behind a reverse proxy,
+    ProxyFix (outside this middleware) has already set the scheme from X-Forwarded-Proto.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("wsgi.url_scheme") != "https":
+            return self.wsgi_app(environ, start_response)
+
+        def secure_start_response(status, headers, exc_info=None):
+            headers = [(name, value + "; Secure" if name.lower() == "set-cookie"
+                        and "; secure" not in value.lower() else value)
+                       for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, secure_start_response)
 
 
 def init_security(app: Flask) -> None:

@@ -1,0 +1,153 @@
+"""Users, server-side sessions and the database-backed login throttle."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from commentflow.accounts import services
+from commentflow.accounts.models import LoginAttempt, Role, UserSession
+from commentflow.accounts.sessions import (
+    LoginRefused,
+    LoginThrottled,
+    authenticate,
+    load_session_user,
+    open_session,
+)
+from commentflow.config import DEFAULT_PASSWORD_METHOD
+from commentflow.core.clock import now_utc
+from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.extensions import db
+from tests.factories import DEFAULT_PASSWORD, make_agency, make_user
+
+
+def test_production_hashing_meets_current_advice():
+    method, algorithm, iterations = DEFAULT_PASSWORD_METHOD.split(":")
+    assert (method, algorithm) == ("pbkdf2", "sha256") and int(iterations) >= 600_000
+
+
+def test_admin_creates_a_user_with_roles_and_an_audit_event(app):
+    admin = make_user(roles=(Role.ADMIN,))
+    agency = make_agency()
+    user = services.create_user(
+        services.UserData(username="Hoa.STC", full_name="Lê Thị Hoa", agency_id=agency.id,
+                          roles={Role.STAFF, Role.CLERK}),
+        "mot-mat-khau-dai", actor=admin, now=now_utc())
+    db.session.commit()
+    assert user.username == "hoa.stc"
+    assert user.roles == {Role.STAFF, Role.CLERK}
+    assert user.password_hash.startswith("pbkdf2:sha256:")
+
+
+@pytest.mark.parametrize("password, message", [("ngan", "10 ký tự"),
+                                               ("abc-hoa.stc-xyz", "tên đăng nhập")])
+def test_weak_passwords_are_refused(app, password, message):
+    admin = make_user(roles=(Role.ADMIN,))
+    with pytest.raises(ValidationFailed, match=message):
+        services.create_user(services.UserData(username="hoa.stc", full_name="Hoa",
+                                               agency_id=admin.agency_id, roles={Role.STAFF}),
+                             password, actor=admin, now=now_utc())
+
+
+def test_non_admin_cannot_create_users(app):
+    leader = make_user(roles=(Role.LEADER, Role.LEAD_STAFF))
+    with pytest.raises(PermissionDenied):
+        services.create_user(services.UserData(username="x", full_name="X",
+                                               agency_id=leader.agency_id, roles={Role.STAFF}),
+                             "mot-mat-khau-dai", actor=leader, now=now_utc())
+
+
+def test_sessions_end_when_the_user_is_deactivated(app):
+    admin = make_user(roles=(Role.ADMIN,))
+    user = make_user()
+    now = now_utc()
+    token = open_session(user, remember=True, now=now).token
+    assert load_session_user(token, now=now) is user
+    services.set_user_active(user, False, actor=admin, now=now)
+    db.session.commit()
+    assert load_session_user(token, now=now) is None
+    with pytest.raises(LoginRefused):
+        authenticate(user.username, DEFAULT_PASSWORD, now=now)
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app):
+    user = make_user()
+    now = now_utc()
+    other = open_session(user, remember=False, now=now).token
+    this = open_session(user, remember=False, now=now).token
+    services.change_password(user, DEFAULT_PASSWORD, "mat-khau-moi-dai-hon", now=now)
+    db.session.commit()
+    assert load_session_user(other, now=now) is None
+    assert load_session_user(this, now=now) is user
+
+
+def test_sessions_expire_on_the_server(app):
+    user = make_user()
+    now = now_utc()
+    token = open_session(user, remember=False, now=now).token
+    assert load_session_user(token, now=now + timedelta(hours=11)) is user
+    assert load_session_user(token, now=now + timedelta(hours=12, seconds=1)) is None
+    remembered = open_session(user, remember=True, now=now).token
+    assert load_session_user(remembered, now=now + timedelta(days=29)) is user
+    assert load_session_user(remembered, now=now + timedelta(days=30, seconds=1)) is None
+
+
+def _fail(username, now, times=1):
+    for _ in range(times):
+        with pytest.raises(LoginRefused):
+            authenticate(username, "sai-mat-khau", now=now)
+        db.session.commit()
+
+
+def test_five_failures_a_minute_lock_the_account_for_the_rest_of_that_minute(app):
+    user = make_user()
+    db.session.commit()
+    start = now_utc()
+    _fail(user.username, start, times=5)
+    with pytest.raises(LoginThrottled) as caught:
+        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(seconds=10))
+    assert 0 < caught.value.retry_after <= 60
+    assert authenticate(user.username, DEFAULT_PASSWORD,
+                        now=start + timedelta(seconds=61)) is user
+
+
+def test_a_hundred_failures_an_hour_lock_the_account(app):
+    user = make_user()
+    db.session.commit()
+    start = now_utc()
+    for minute in range(20):
+        _fail(user.username, start + timedelta(minutes=minute), times=5)
+    with pytest.raises(LoginThrottled):
+        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(minutes=30))
+    assert authenticate(user.username, DEFAULT_PASSWORD,
+                        now=start + timedelta(minutes=61)) is user
+
+
+def test_throttle_holds_across_two_app_instances_sharing_one_database(app, app_factory):
+    user = make_user()
+    db.session.commit()
+    username = user.username
+    other_app = app_factory()
+    now = now_utc()
+    _fail(username, now, times=3)
+    with other_app.app_context():
+        _fail(username, now, times=2)
+        with pytest.raises(LoginThrottled):
+            authenticate(username, DEFAULT_PASSWORD, now=now)
+        db.session.remove()
+    with pytest.raises(LoginThrottled):
+        authenticate(username, DEFAULT_PASSWORD, now=now)
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 5
+
+
+def test_unknown_usernames_are_throttled_too(app):
+    now = now_utc()
+    _fail("khong-ton-tai", now, times=5)
+    with pytest.raises(LoginThrottled):
+        authenticate("khong-ton-tai", "x", now=now)
+
+
+def test_every_login_is_a_session_row(app):
+    user = make_user()
+    open_session(user, remember=False, now=now_utc())
+    db.session.commit()
+    assert db.session.scalar(select(func.count(UserSession.id))) == 1
