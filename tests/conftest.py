@@ -15,6 +15,13 @@ from tests.postgres import ThrowawayCluster, find_pg_bin
 BACKENDS = ("sqlite", "postgresql")
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogs, as `make install` does, so English pages work."""
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "commentflow/translations"])
+
+
 def pytest_addoption(parser):
     parser.addoption("--db", action="append", choices=BACKENDS,
                      help="Run the database tests on this backend only (repeatable). "

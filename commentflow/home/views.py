@@ -28,7 +28,7 @@ def language(code: str):
     if current_user.is_authenticated:
         set_locale(current_user, code, now=now_utc())
         db.session.commit()
-    return redirect(safe_next(request.args.get("next"), "accounts.login"))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/healthz")
