@@ -70,8 +70,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from commentflow.accounts.views import bp as accounts_bp
     from commentflow.accounts.admin_views import bp as users_admin_bp
+    from commentflow.accounts.views import bp as accounts_bp
     from commentflow.audit.views import bp as audit_bp
     from commentflow.directory.views import bp as directory_bp
     from commentflow.home.views import bp as home_bp

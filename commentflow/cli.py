@@ -32,9 +32,7 @@ def register_commands(app: Flask) -> None:
 
         from commentflow.accounts.models import Role, User, UserRole
         from commentflow.accounts.passwords import check_new_password, hash_password
-        from commentflow.directory.models import Agency
-
-        from commentflow.directory.models import AgencyKind
+        from commentflow.directory.models import Agency, AgencyKind
 
         now = now_utc()
         agency = db.session.scalar(select(Agency).where(Agency.code == agency_code.upper()))

@@ -183,3 +183,28 @@ def smtp_allowlist(monkeypatch):
 
     monkeypatch.setattr(smtplib.SMTP, "connect", guarded)
     return allowed  # a test that starts its own SMTP server adds (host, port) here
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly where the tests ran: each database backend and the real browser."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if report.when != "call" and outcome != "error":
+                continue
+            if "tests/browser/" in nodeid:
+                key = "browser (headless Chromium)"
+            elif "[postgresql" in nodeid or "-postgresql" in nodeid:
+                key = "PostgreSQL"
+            elif "[sqlite" in nodeid or "-sqlite" in nodeid:
+                key = "SQLite"
+            else:
+                key = "no database"
+            counts.setdefault(key, {}).setdefault(outcome, 0)
+            counts[key][outcome] += 1
+    terminalreporter.section("where the tests ran")
+    for key in ("SQLite", "PostgreSQL", "browser (headless Chromium)", "no database"):
+        if key in counts:
+            detail = ", ".join(f"{n} {o}" for o, n in sorted(counts[key].items()))
+            terminalreporter.write_line(f"{key}: {detail}")

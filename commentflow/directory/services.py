@@ -207,8 +207,7 @@ class ImportSummary:
 
 def import_agencies(data: bytes, filename: str, *, actor, now, max_rows: int) -> ImportSummary:
     """Create or update agencies (matched by code) and their groups; all rows or none."""
-    from commentflow.directory.importing import (
-        ImportRejected, RowError, parse_records, read_table)
+    from commentflow.directory.importing import ImportRejected, RowError, parse_records, read_table
 
     require_admin(actor)
     try:

@@ -68,7 +68,8 @@ def test_search_ignores_diacritics_and_case(app):
     make_agency(name="Sở Y tế", code="SYT")
     make_agency(name="Sở Tài chính", code="STC")
     make_agency(name="Ủy ban nhân dân huyện Châu Thành", code="UBND-CT")
-    found = lambda q: [a.code for a in db.session.scalars(services.search_agencies(query=q))]
+    def found(q):
+        return [a.code for a in db.session.scalars(services.search_agencies(query=q))]
     assert found("so y te") == ["SYT"]
     assert found("SỞ Y TẾ") == ["SYT"]
     assert found("chau thanh") == ["UBND-CT"]

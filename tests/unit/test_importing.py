@@ -31,7 +31,7 @@ def test_reads_a_good_csv_into_records_in_file_order():
 
 
 def test_semicolon_separated_csv_from_excel_is_accepted():
-    data = ("Mã;Tên đơn vị\nSTP;Sở Tư pháp\n").encode("utf-8")
+    data = ("Mã;Tên đơn vị\nSTP;Sở Tư pháp\n").encode()
     assert parse_records(read_table(data, "x.csv"), 10)[0].name == "Sở Tư pháp"
 
 

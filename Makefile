@@ -1,0 +1,46 @@
+# commentflow — the two commands a new machine needs:
+#   make run    install, migrate, load the demo province, serve on http://127.0.0.1:5000
+#   make test   install (PostgreSQL and Chromium too, via apt-get), run the whole suite
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 5000
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+
+.PHONY: install install-dev run test test-deps translations lint
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+	$(VENV)/bin/pybabel -q compile -d commentflow/translations
+
+install-dev: $(VENV)/.dev install
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test-deps:
+	bash scripts/install-test-deps.sh
+
+test: install-dev test-deps
+	$(PY) -m pytest
+
+translations: install-dev
+	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o commentflow/translations/messages.pot commentflow templates
+	$(VENV)/bin/pybabel update -q -i commentflow/translations/messages.pot -d commentflow/translations --no-location
+	$(VENV)/bin/pybabel -q compile -d commentflow/translations
+
+lint: install-dev
+	$(VENV)/bin/ruff check commentflow tests bench migrations app.py

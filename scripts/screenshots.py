@@ -1,0 +1,60 @@
+"""Re-takes the README screenshots from the real app with the demo data (headless Chromium).
+
+Run: .venv/bin/python scripts/screenshots.py
+"""
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from commentflow import create_app  # noqa: E402
+from commentflow.config import TestConfig  # noqa: E402
+from commentflow.core.clock import now_utc  # noqa: E402
+from commentflow.demo.services import build_demo  # noqa: E402
+from commentflow.extensions import db  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+PASSWORD = "mat-khau-anh-chup"
+SHOTS = [("/admin/agencies", "agencies.png"), ("/admin/groups", "groups.png")]
+
+
+def main() -> None:
+    folder = Path(tempfile.mkdtemp())
+    app = create_app({"DATABASE_URL": f"sqlite:///{folder}/shots.sqlite3",
+                      "SECRET_KEY": "screenshots", "PASSWORD_METHOD":
+                      TestConfig.PASSWORD_METHOD})
+    with app.app_context():
+        db.create_all()
+        build_demo(now=now_utc(), password=PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    out = ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(),
+                                             args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 760})
+        page.goto(base + "/login")
+        page.screenshot(path=str(out / "login.png"))
+        page.fill("#username", "admin")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/")
+        for path, name in SHOTS:
+            page.goto(base + path)
+            page.screenshot(path=str(out / name))
+        browser.close()
+    server.shutdown()
+    print(f"screenshots written to {out}")
+
+
+if __name__ == "__main__":
+    main()
