@@ -7,6 +7,8 @@ from commentflow.extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(draft_group)
+
     @app.cli.command("demo")
     @click.option("--password", help="Use this password for every demo user "
                                      "(default: a new random one each).")
@@ -49,3 +51,39 @@ def register_commands(app: Flask) -> None:
                             role_rows=[UserRole(role=Role.ADMIN)]))
         db.session.commit()
         click.echo(f"Đã tạo quản trị viên {username}.")
+
+
+@click.group("draft")
+def draft_group():
+    """Drafts: inspect how a file splits into sections."""
+
+
+@draft_group.command("outline")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
+def draft_outline(path, as_json):
+    """Print the section tree of a .docx, .md or .txt draft."""
+    import json
+    from pathlib import Path
+
+    from flask import current_app
+
+    from commentflow.core.errors import DomainError
+    from commentflow.drafts.parsing import parse_blocks, walk
+    from commentflow.drafts.reading import read_draft
+
+    data = Path(path).read_bytes()
+    try:
+        blocks = read_draft(data, path, max_bytes=current_app.config["DRAFT_MAX_BYTES"])
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    top = parse_blocks(blocks)
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in top], ensure_ascii=False, indent=2))
+        return
+    for section in walk(top):
+        snippet = section.text.split("\n", 1)[0]
+        snippet = snippet[:70] + "…" if len(snippet) > 70 else snippet
+        label = " ".join(part for part in (section.number, section.title or snippet) if part)
+        flag = "" if section.commentable else "  (không góp ý)"
+        click.echo(f"{'  ' * (section.level - 1)}{section.key:<14} {label}{flag}")

@@ -80,8 +80,10 @@ class Config:
     #: a before-request hook checks every other unsafe request.
     WTF_CSRF_CHECK_DEFAULT = False
 
-    MAX_CONTENT_LENGTH = int(os.environ.get("COMMENTFLOW_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    MAX_CONTENT_LENGTH = int(os.environ.get("COMMENTFLOW_MAX_UPLOAD_MB", "25")) * 1024 * 1024
     IMPORT_MAX_ROWS = 5000
+    #: Largest draft file accepted (bytes); the request limit above must be at least this.
+    DRAFT_MAX_BYTES = int(os.environ.get("COMMENTFLOW_DRAFT_MAX_MB", "20")) * 1024 * 1024
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -2,3 +2,5 @@
 from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
 from commentflow.audit.models import AuditEvent  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
+from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
+from commentflow.storage.models import StoredFile  # noqa: F401

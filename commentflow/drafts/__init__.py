@@ -1,0 +1,1 @@
+"""Drafts, their versions and the commentable sections each version is split into."""

@@ -1,0 +1,90 @@
+"""A draft (owned by a lead office), its uploaded versions and each version's sections."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commentflow.extensions import db
+
+
+class Draft(db.Model):
+    __tablename__ = "drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The lead office (cơ quan chủ trì soạn thảo) that owns the draft.
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    #: Soft delete: an archived draft is hidden from lists but kept with its history.
+    archived_at: Mapped[datetime | None]
+
+    agency = relationship("Agency")
+    created_by = relationship("User")
+    versions: Mapped[list[DraftVersion]] = relationship(
+        back_populates="draft", order_by="DraftVersion.number")
+
+    @property
+    def latest_version(self) -> DraftVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class DraftVersion(db.Model):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), index=True)
+    #: 1, 2, … in upload order ("dự thảo lần 2").
+    number: Mapped[int]
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    #: Set when a comment round first circulates this version; its sections are then frozen.
+    circulated_at: Mapped[datetime | None]
+
+    draft: Mapped[Draft] = relationship(back_populates="versions")
+    file = relationship("StoredFile")
+    uploaded_by = relationship("User")
+    sections: Mapped[list[DraftSection]] = relationship(
+        back_populates="version", order_by="DraftSection.position",
+        cascade="all, delete-orphan")
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.circulated_at is not None
+
+
+class DraftSection(db.Model):
+    """One commentable (or kept-but-not-commentable) part of a version, in document order."""
+
+    __tablename__ = "draft_sections"
+    __table_args__ = (UniqueConstraint("version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("draft_versions.id", ondelete="CASCADE"),
+                                            index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("draft_sections.id"))
+    #: Stable key from the numbering, e.g. "III.2.a", "PL.2.b", "D5.2.a", "preamble".
+    key: Mapped[str] = mapped_column(String(120))
+    #: The number as written in the draft: "III.", "2.1.", "a)", "Điều 5.", "PHỤ LỤC".
+    number: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    #: header, title, preamble, part, chapter, legal_section, article, clause, roman, item,
+    #: subitem, point, annex, annex_row, closing.
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int]
+    #: Place in document order (0, 1, 2 …), the order of the draft itself.
+    position: Mapped[int]
+    is_commentable: Mapped[bool] = mapped_column(default=True)
+    #: Annex rows: {"lead", "coordinating", "due", "note", …} cells by meaning.
+    fields: Mapped[dict | None] = mapped_column(JSON)
+    #: Citation in the Vietnamese way, small unit first: "điểm a khoản 2 Mục III".
+    citation: Mapped[str] = mapped_column(String(255), default="")
+
+    version: Mapped[DraftVersion] = relationship(back_populates="sections")
+    parent: Mapped[DraftSection | None] = relationship(remote_side=[id])

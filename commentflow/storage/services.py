@@ -1,0 +1,50 @@
+"""Storing uploaded bytes and sending them back as downloads."""
+import hashlib
+import mimetypes
+from urllib.parse import quote
+
+from flask import Response
+
+from commentflow.core.text import normalize
+from commentflow.extensions import db
+from commentflow.storage.models import StoredFile
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TYPES = {".docx": DOCX, ".xlsx": XLSX, ".md": "text/markdown", ".txt": "text/plain",
+         ".pdf": "application/pdf", ".csv": "text/csv"}
+
+
+def content_type_for(filename: str) -> str:
+    lower = filename.lower()
+    for suffix, kind in TYPES.items():
+        if lower.endswith(suffix):
+            return kind
+    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def safe_filename(filename: str) -> str:
+    """Keep the user's (Vietnamese) name, minus paths and control characters."""
+    name = normalize(filename).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>:|?*')
+    return name[:255] or "tep"
+
+
+def store_file(data: bytes, filename: str, *, uploaded_by, now) -> StoredFile:
+    name = safe_filename(filename)
+    stored = StoredFile(filename=name, content_type=content_type_for(name), size=len(data),
+                        sha256=hashlib.sha256(data).hexdigest(), data=data,
+                        uploaded_by_id=uploaded_by.id if uploaded_by else None, created_at=now)
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def download_response(data: bytes, filename: str, content_type: str | None = None) -> Response:
+    """An attachment download with a UTF-8 file name (RFC 6266) and an ASCII fallback."""
+    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
+    disposition = (f"attachment; filename=\"{ascii_name}\"; "
+                   f"filename*=UTF-8''{quote(filename)}")
+    return Response(data, mimetype=content_type or content_type_for(filename),
+                    headers={"Content-Disposition": disposition,
+                             "X-Content-Type-Options": "nosniff"})
