@@ -38,8 +38,8 @@ test: install-dev test-deps
 	$(PY) -m pytest
 
 translations: install-dev
-	$(VENV)/bin/pybabel extract -q -F babel.cfg -k _l -o commentflow/translations/messages.pot commentflow templates
-	$(VENV)/bin/pybabel update -q -i commentflow/translations/messages.pot -d commentflow/translations --no-location
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -o commentflow/translations/messages.pot commentflow templates
+	$(VENV)/bin/pybabel -q update -i commentflow/translations/messages.pot -d commentflow/translations
 	$(VENV)/bin/pybabel -q compile -d commentflow/translations
 
 lint: install-dev

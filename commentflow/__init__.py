@@ -74,9 +74,10 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.accounts.views import bp as accounts_bp
     from commentflow.audit.views import bp as audit_bp
     from commentflow.directory.views import bp as directory_bp
+    from commentflow.drafts.views import bp as drafts_bp
     from commentflow.home.views import bp as home_bp
 
-    for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp):
+    for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp):
         app.register_blueprint(blueprint)
 
 

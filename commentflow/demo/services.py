@@ -11,6 +11,9 @@ from commentflow.directory import services as directory
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
 
+SAMPLE_DRAFT = "du-thao-ke-hoach-218-kien-giang.docx"
+SAMPLE_TITLE = "Kế hoạch triển khai thực hiện Nghị quyết số 218/NQ-CP ngày 18/12/2023 của Chính phủ"
+
 
 def _bootstrap_admin(agency: Agency, password: str, now) -> User:
     username, full_name, position, _code, roles = USERS[0]
@@ -73,4 +76,20 @@ def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]
                 reset_password(user, user_password, actor=admin, now=now)
         credentials.append((username, user_password,
                             f"{full_name} — {position}, {agencies[code].name}"))
+    _ensure_sample_draft(now)
     return credentials
+
+
+def _ensure_sample_draft(now) -> None:
+    """The Kiên Giang draft plan of công văn 2159/SYT-TCCB, uploaded by the lead office."""
+    from pathlib import Path
+
+    from commentflow.drafts.models import Draft
+    from commentflow.drafts.services import create_draft
+
+    lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
+    if db.session.scalar(select(Draft.id).where(Draft.agency_id == lead.agency_id)):
+        return
+    path = Path(__file__).with_name(SAMPLE_DRAFT)
+    create_draft(SAMPLE_TITLE, path.read_bytes(), SAMPLE_DRAFT, actor=lead, now=now,
+                 max_bytes=50 * 1024 * 1024)

@@ -99,7 +99,7 @@ def _decode(data: bytes) -> str:
             data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         raise ValidationFailed(_("Nội dung tệp không đúng với phần mở rộng của tên tệp."))
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return data.decode("utf-16")
+        return data.decode("utf-16").lstrip("\ufeff")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

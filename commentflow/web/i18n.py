@@ -35,5 +35,8 @@ def init_filters(app: Flask) -> None:
     def _inject_locale():
         from flask_babel import get_locale
 
+        from commentflow.web.navigation import main_nav
+
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "current_path": request.full_path.rstrip("?")}
+                "current_path": request.full_path.rstrip("?"),
+                "nav_items": main_nav(current_user)}

@@ -2,9 +2,13 @@
 
 Later features extend MATRIX (and the OWN/OTHER agency dimension) for each route they add.
 """
+from pathlib import Path
+
 import pytest
 
 from commentflow.accounts.models import Role
+from commentflow.core.clock import now_utc
+from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_group, make_user
@@ -13,19 +17,46 @@ ROLES = ("anonymous", "admin", "lead_staff", "leader", "staff", "clerk")
 ROLE_OF = {"admin": Role.ADMIN, "lead_staff": Role.LEAD_STAFF, "leader": Role.LEADER,
            "staff": Role.STAFF, "clerk": Role.CLERK}
 
-PUBLIC = "public"  #: anyone, logged in or not
-ANONYMOUS_ONLY = "anonymous-only"  #: the login page: a logged-in user is sent on
-LOGGED_IN = "logged-in"  #: any logged-in user; anonymous → login page
-ADMIN = "admin"  #: administrators; other users → 403; anonymous → login page
+
+def public(role, own):
+    """Anyone, logged in or not."""
+    return {"allowed", "redirect-home"}
+
+
+def anonymous_only(role, own):
+    """The login page: a logged-in user is sent on."""
+    return {"allowed"} if role == "anonymous" else {"redirect-home"}
+
+
+def roles(*allowed, scoped=False):
+    """Users holding one of the roles; with scoped, only for their own agency's objects
+    (another agency's object does not exist for them: 404)."""
+
+    def rule(role, own):
+        if role == "anonymous":
+            return {"login"}
+        if role not in allowed:
+            return {"forbidden"}
+        return {"allowed"} if own or not scoped else {"not-found"}
+
+    return rule
+
+
+LOGGED_IN = roles(*ROLE_OF)
+ADMIN = roles("admin")
+LEAD = roles("lead_staff", "leader")
+LEAD_SCOPED = roles("lead_staff", "leader", scoped=True)
+LEAD_STAFF = roles("lead_staff")
+LEAD_STAFF_SCOPED = roles("lead_staff", scoped=True)
 
 #: (endpoint, method) → access rule
 MATRIX = {
-    ("static", "GET"): PUBLIC,
-    ("home.health", "GET"): PUBLIC,
-    ("home.language", "GET"): PUBLIC,
-    ("accounts.login", "GET"): ANONYMOUS_ONLY,
-    ("accounts.login", "POST"): ANONYMOUS_ONLY,
-    ("accounts.logout", "POST"): PUBLIC,
+    ("static", "GET"): public,
+    ("home.health", "GET"): public,
+    ("home.language", "GET"): public,
+    ("accounts.login", "GET"): anonymous_only,
+    ("accounts.login", "POST"): anonymous_only,
+    ("accounts.logout", "POST"): public,
     ("home.index", "GET"): LOGGED_IN,
     ("accounts.password", "GET"): LOGGED_IN,
     ("accounts.password", "POST"): LOGGED_IN,
@@ -52,6 +83,16 @@ MATRIX = {
     ("users_admin.toggle_active", "POST"): ADMIN,
     ("users_admin.reset", "POST"): ADMIN,
     ("audit.index", "GET"): ADMIN,
+    ("drafts.index", "GET"): LEAD,
+    ("drafts.create", "GET"): LEAD_STAFF,
+    ("drafts.create", "POST"): LEAD_STAFF,
+    ("drafts.show", "GET"): LEAD_SCOPED,
+    ("drafts.download", "GET"): LEAD_SCOPED,
+    ("drafts.add_version", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.correct", "GET"): LEAD_STAFF_SCOPED,
+    ("drafts.merge", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.split", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.level", "POST"): LEAD_STAFF_SCOPED,
 }
 
 
@@ -69,18 +110,6 @@ def test_every_route_is_in_the_matrix(app):
     assert stale == set(), "MATRIX names routes that no longer exist"
 
 
-def _expected(rule: str, role: str) -> set[str]:
-    if rule == PUBLIC:
-        return {"allowed", "redirect-home"}
-    if rule == ANONYMOUS_ONLY:
-        return {"allowed"} if role == "anonymous" else {"redirect-home"}
-    if role == "anonymous":
-        return {"login"}
-    if rule == LOGGED_IN:
-        return {"allowed"}
-    return {"allowed"} if role == "admin" else {"forbidden"}
-
-
 def _outcome(response) -> str:
     if response.status_code == 403:
         return "forbidden"
@@ -88,25 +117,38 @@ def _outcome(response) -> str:
         return "login"
     if response.status_code == 302 and response.location == "/":
         return "redirect-home"
+    if response.status_code == 404:
+        return "not-found"
     assert response.status_code < 500, response.get_data(as_text=True)[:300]
-    return "allowed" if response.status_code not in (401, 404) else str(response.status_code)
+    return "allowed" if response.status_code != 401 else "401"
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / \
+    "du-thao-ke-hoach-218-kien-giang.txt"
 
 
 @pytest.fixture
 def world(app):
-    """One of everything a URL can point at, each id for the URL's placeholders."""
+    """One of everything a URL can point at, owned by one agency ("own")."""
     agency = make_agency()
     group = make_group([agency])
     target = make_user(agency=agency)
+    author = make_user(agency=agency, roles=(Role.LEAD_STAFF,))
+    draft = create_draft("Kế hoạch", SAMPLE.read_bytes(), SAMPLE.name, actor=author,
+                         now=now_utc(), max_bytes=10**7)
+    # The first section: every correction on it is refused, so the draft stays as it is.
+    first = draft.latest_version.sections[0]
     db.session.commit()
-    return {"agency_id": agency.id, "group_id": group.id, "user_id": target.id,
-            "code": "vi", "filename": "css/app.css"}
+    return {"agency": agency, "agency_id": agency.id, "group_id": group.id,
+            "user_id": target.id, "code": "vi", "filename": "css/app.css",
+            "draft_id": draft.id, "number": 1, "section_id": first.id}
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_what_the_matrix_says(app, client, login_as, world, role):
+@pytest.mark.parametrize("role, own", [("anonymous", False)] + [
+    (role, own) for role in ROLES[1:] for own in (True, False)])
+def test_each_role_gets_what_the_matrix_says(app, client, login_as, world, role, own):
     if role != "anonymous":
-        user = make_user(roles=(ROLE_OF[role],))
+        user = make_user(roles=(ROLE_OF[role],), agency=world["agency"] if own else None)
         db.session.commit()
         login_as(user)
     token_page = client.get("/login") if role == "anonymous" else client.get("/")
@@ -120,7 +162,7 @@ def test_each_role_gets_what_the_matrix_says(app, client, login_as, world, role)
             response = client.get(url)
         else:
             response = client.post(url, data={"csrf_token": token})
-        expected = _expected(MATRIX[(rule.endpoint, method)], role)
+        expected = MATRIX[(rule.endpoint, method)](role, own)
         if _outcome(response) not in expected:
             failures.append((method, url, response.status_code, expected))
     assert failures == []
