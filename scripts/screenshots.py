@@ -21,7 +21,8 @@ from commentflow.extensions import db  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 PASSWORD = "mat-khau-anh-chup"
-SHOTS = [("/admin/agencies", "agencies.png"), ("/admin/groups", "groups.png")]
+SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups", "groups.png"),
+         ("trang.syt", "/drafts/1#s-III.2.a", "draft.png")]
 
 
 def main() -> None:
@@ -44,13 +45,18 @@ def main() -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 760})
         page.goto(base + "/login")
         page.screenshot(path=str(out / "login.png"))
-        page.fill("#username", "admin")
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/")
-        for path, name in SHOTS:
+        for username, path, name in SHOTS:
+            context = browser.new_context(viewport={"width": 1280, "height": 760})
+            page = context.new_page()
+            page.goto(base + "/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(base + "/")
             page.goto(base + path)
+            page.wait_for_timeout(200)
             page.screenshot(path=str(out / name))
+            context.close()
         browser.close()
     server.shutdown()
     print(f"screenshots written to {out}")
