@@ -48,3 +48,40 @@ def make_user(roles=(Role.STAFF,), agency=None, password=DEFAULT_PASSWORD, **ove
     db.session.add(user)
     db.session.flush()
     return user
+
+
+SAMPLE_TXT = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "samples" / \
+    "du-thao-ke-hoach-218-kien-giang.txt"
+
+
+def make_draft(author):
+    from commentflow.drafts.services import create_draft
+
+    return create_draft("Kế hoạch thực hiện Nghị quyết 218/NQ-CP", SAMPLE_TXT.read_bytes(),
+                        SAMPLE_TXT.name, actor=author, now=now_utc(), max_bytes=10**7)
+
+
+def make_round(author=None, recipients=(), *, deadline_at=None, open_=False, **overrides):
+    """A round of the author's lead office over a fresh sample draft, to the recipients."""
+    from datetime import date, timedelta
+
+    from commentflow.rounds.services import RoundData, create_round, open_round
+
+    author = author or make_user(roles=(Role.LEAD_STAFF,))
+    draft = make_draft(author)
+    now = now_utc()
+    values = dict(subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP",
+                  place="Kiên Giang", letter_date=date(2024, 7, 2),
+                  deadline_at=deadline_at or now + timedelta(days=10),
+                  signer_position="Giám đốc", signer_name="Hồ Văn Dũng",
+                  letter_number="2159", letter_notation="SYT-TCCB",
+                  collecting_unit="Phòng Tổ chức cán bộ",
+                  body="Sở Y tế đề nghị các cơ quan, đơn vị có ý kiến đóng góp.",
+                  version_ids=[draft.latest_version.id],
+                  agency_ids=[a.id for a in recipients])
+    values.update(overrides)
+    round_ = create_round(RoundData(**values), actor=author, now=now, confirmed=True)
+    if open_:
+        open_round(round_, actor=author, now=now, confirmed=True)
+    db.session.flush()
+    return round_

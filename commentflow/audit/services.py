@@ -1,5 +1,5 @@
 """Writing and reading audit events."""
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -10,10 +10,12 @@ from commentflow.extensions import db
 def _plain(value):
     if hasattr(value, "value"):  # enums
         return value.value
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, (set, frozenset, list, tuple)):
+    if isinstance(value, (set, frozenset)):
         return sorted(_plain(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value
 
 

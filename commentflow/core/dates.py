@@ -1,5 +1,5 @@
 """Vietnamese date formats (Nghị định 30/2020) and conversion between UTC and the local zone."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
@@ -39,3 +39,14 @@ def format_short_datetime(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
 def format_iso(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
     """ISO 8601 with the local offset, e.g. 2024-07-02T17:00:00+07:00 (for exports)."""
     return to_local(moment, zone).isoformat(timespec="seconds")
+
+
+def local_to_utc(day: date, at: time, zone: str = DEFAULT_ZONE) -> datetime:
+    """The UTC instant of a local date and time ("trước 00:00 ngày 10/7/2024")."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def format_deadline(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+    """ "trước 00:00 ngày 10/07/2024" — deadlines are the instant answers must come before."""
+    local = to_local(moment, zone)
+    return f"trước {local.hour:02d}:{local.minute:02d} ngày {format_short_date(local.date())}"

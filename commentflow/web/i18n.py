@@ -29,7 +29,10 @@ def init_filters(app: Flask) -> None:
         if moment else "",
         iso_datetime=lambda moment: dates.format_iso(moment, _zone()) if moment else "",
         vn_number=format_number,
+        deadline=lambda moment: dates.format_deadline(moment, _zone()) if moment else "",
     )
+    app.jinja_env.globals["days_left"] = lambda moment, now: (
+        dates.local_today(moment, _zone()) - dates.local_today(now, _zone())).days
 
     @app.context_processor
     def _inject_locale():
@@ -39,4 +42,13 @@ def init_filters(app: Flask) -> None:
 
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
                 "current_path": request.full_path.rstrip("?"),
-                "nav_items": main_nav(current_user)}
+                "nav_items": main_nav(current_user),
+                "unread_notifications": _unread()}
+
+
+def _unread() -> int:
+    from commentflow.notifications.services import unread_count
+
+    if current_user and current_user.is_authenticated:
+        return unread_count(current_user)
+    return 0

@@ -27,9 +27,9 @@ def main_nav(user) -> list[tuple[str, str]]:
 
     if user is None or not user.is_authenticated:
         return []
-    items = [("home.index", _("Trang chính"))]
+    items = [("home.index", _("Trang chính")), ("inbox.index", _("Văn bản đến"))]
     if user.has_role(Role.LEAD_STAFF) or user.has_role(Role.LEADER):
-        items.append(("drafts.index", _("Dự thảo")))
+        items += [("drafts.index", _("Dự thảo")), ("rounds.index", _("Lấy ý kiến"))]
     if user.has_role(Role.ADMIN):
         items += [("directory.agencies", _("Cơ quan, đơn vị")),
                   ("directory.groups", _("Nhóm nhận")),

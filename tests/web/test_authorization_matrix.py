@@ -10,8 +10,9 @@ from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
+from commentflow.rounds.models import RoundRecipient
 from tests.conftest import csrf_token_from
-from tests.factories import make_agency, make_group, make_user
+from tests.factories import make_agency, make_group, make_round, make_user
 
 ROLES = ("anonymous", "admin", "lead_staff", "leader", "staff", "clerk")
 ROLE_OF = {"admin": Role.ADMIN, "lead_staff": Role.LEAD_STAFF, "leader": Role.LEADER,
@@ -48,6 +49,7 @@ LEAD = roles("lead_staff", "leader")
 LEAD_SCOPED = roles("lead_staff", "leader", scoped=True)
 LEAD_STAFF = roles("lead_staff")
 LEAD_STAFF_SCOPED = roles("lead_staff", scoped=True)
+RECIPIENT = roles(*ROLE_OF, scoped=True)  #: users of an agency the round was sent to
 
 #: (endpoint, method) → access rule
 MATRIX = {
@@ -93,6 +95,26 @@ MATRIX = {
     ("drafts.merge", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.split", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.level", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.index", "GET"): LEAD,
+    ("rounds.create", "GET"): LEAD_STAFF,
+    ("rounds.create", "POST"): LEAD_STAFF,
+    ("rounds.edit", "GET"): LEAD_STAFF_SCOPED,
+    ("rounds.edit", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.show", "GET"): LEAD_SCOPED,
+    ("rounds.letter", "GET"): LEAD_SCOPED,
+    ("rounds.tracker_page", "GET"): LEAD_SCOPED,
+    ("rounds.tracker_export", "GET"): LEAD_SCOPED,
+    ("rounds.open_", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.extend", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.extend_one", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.add_recipients", "POST"): LEAD_STAFF_SCOPED,
+    ("rounds.close", "POST"): LEAD_STAFF_SCOPED,
+    ("inbox.index", "GET"): LOGGED_IN,
+    ("inbox.show", "GET"): RECIPIENT,
+    ("inbox.letter", "GET"): RECIPIENT,
+    ("inbox.draft_file", "GET"): RECIPIENT,
+    ("notifications.index", "GET"): LOGGED_IN,
+    ("notifications.read_all", "POST"): LOGGED_IN,
 }
 
 
@@ -138,10 +160,17 @@ def world(app):
                          now=now_utc(), max_bytes=10**7)
     # The first section: every correction on it is refused, so the draft stays as it is.
     first = draft.latest_version.sections[0]
+    # A sent round of this agency, addressed to another agency and (for the inbox routes)
+    # to this agency too, so that "own" users are both its lead office and a recipient.
+    round_ = make_round(author, [make_agency()], open_=True)
+    round_.recipients.append(RoundRecipient(agency_id=agency.id, added_at=now_utc(),
+                                            position=2))
     db.session.commit()
     return {"agency": agency, "agency_id": agency.id, "group_id": group.id,
             "user_id": target.id, "code": "vi", "filename": "css/app.css",
-            "draft_id": draft.id, "number": 1, "section_id": first.id}
+            "draft_id": draft.id, "number": 1, "section_id": first.id,
+            "round_id": round_.id, "recipient_id": round_.recipients[0].id,
+            "version_id": round_.versions[0].id}
 
 
 @pytest.mark.parametrize("role, own", [("anonymous", False)] + [

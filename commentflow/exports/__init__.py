@@ -1,0 +1,1 @@
+"""Pure builders of downloadable documents: plain data in, .docx/.xlsx bytes out."""

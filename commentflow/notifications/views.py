@@ -1,0 +1,25 @@
+"""The user's notifications: list and mark as read."""
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from commentflow.accounts.forms import ActionForm
+from commentflow.core.clock import now_utc
+from commentflow.extensions import db
+from commentflow.notifications.services import mark_read, recent
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("notifications/index.html", notifications=recent(current_user),
+                           form=ActionForm())
+
+
+@bp.route("/read", methods=["POST"])
+@login_required
+def read_all():
+    mark_read(current_user, None, now=now_utc())
+    db.session.commit()
+    return redirect(url_for(".index"))

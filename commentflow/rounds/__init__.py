@@ -1,0 +1,1 @@
+"""Comment rounds: the request letter, its recipients, the deadline and the tracker."""

@@ -1,0 +1,50 @@
+"""Recipient agencies' side of a round: the inbox, the request and the draft to read."""
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from commentflow.core.clock import now_utc
+from commentflow.drafts.models import DraftVersion
+from commentflow.drafts.services import document
+from commentflow.drafts.views import FIELD_LABELS
+from commentflow.exports.letters import build_letter
+from commentflow.extensions import db
+from commentflow.rounds import services
+from commentflow.storage.services import download_response
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+
+@bp.route("/")
+@login_required
+def index():
+    return render_template("rounds/inbox.html", entries=services.inbox(current_user.agency_id),
+                           now=now_utc())
+
+
+@bp.route("/<int:round_id>")
+@login_required
+def show(round_id: int):
+    round_, recipient = services.get_round_for_recipient(round_id, viewer=current_user)
+    services.mark_opened(recipient, current_user, now=now_utc())
+    db.session.commit()
+    return render_template("rounds/received.html", round_=round_, recipient=recipient,
+                           now=now_utc(), documents=[(v, document(v)) for v in round_.versions],
+                           field_labels=FIELD_LABELS)
+
+
+@bp.route("/<int:round_id>/letter.docx")
+@login_required
+def letter(round_id: int):
+    round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
+    data = build_letter(services.request_letter(round_, current_app.config["TIMEZONE"]))
+    return download_response(data, f"cong-van-{round_.reference.replace('/', '-')}.docx")
+
+
+@bp.route("/<int:round_id>/versions/<int:version_id>/file")
+@login_required
+def draft_file(round_id: int, version_id: int):
+    round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
+    version = db.session.get(DraftVersion, version_id)
+    if version is None or version not in round_.versions:
+        abort(404)
+    return download_response(version.file.data, version.file.filename, version.file.content_type)

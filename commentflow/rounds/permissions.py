@@ -1,0 +1,24 @@
+"""Who may see and change a round: its lead office; and each recipient agency, once sent."""
+from commentflow.accounts.models import Role, User
+from commentflow.rounds.models import Round, RoundRecipient, RoundState
+
+
+def can_create_rounds(user: User | None) -> bool:
+    return user is not None and user.is_active and user.has_role(Role.LEAD_STAFF)
+
+
+def can_manage_round(user: User | None, round_: Round) -> bool:
+    return can_create_rounds(user) and user.agency_id == round_.agency_id
+
+
+def can_follow_round(user: User | None, round_: Round) -> bool:
+    """The lead office's staff and leaders see its rounds and their trackers."""
+    return (user is not None and user.is_active and user.agency_id == round_.agency_id
+            and (user.has_role(Role.LEAD_STAFF) or user.has_role(Role.LEADER)))
+
+
+def recipient_for(user: User | None, round_: Round) -> RoundRecipient | None:
+    """The user's agency's place among the recipients of a sent round, if any."""
+    if user is None or not user.is_active or round_.state is RoundState.DRAFT:
+        return None
+    return next((r for r in round_.recipients if r.agency_id == user.agency_id), None)

@@ -1,0 +1,382 @@
+"""Use cases of a comment round: prepare, open, extend, add recipients, close, read."""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from commentflow.audit.services import diff, record_event
+from commentflow.core.dates import format_deadline
+from commentflow.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from commentflow.core.text import normalize, normalize_multiline
+from commentflow.directory.models import Agency, AgencyGroup
+from commentflow.drafts.models import DraftVersion
+from commentflow.extensions import db
+from commentflow.notifications.services import notify_agency
+from commentflow.rounds.models import Round, RoundRecipient, RoundState, Urgency
+from commentflow.rounds.permissions import (
+    can_create_rounds,
+    can_follow_round,
+    can_manage_round,
+    recipient_for,
+)
+
+
+class NeedsConfirmation(DomainError):
+    """The deadline is shorter than the minimum period: the user must confirm it."""
+
+    status_code = 409
+
+
+LETTER_FIELDS = ("letter_number", "letter_notation", "subject", "place", "letter_date",
+                 "urgency", "signer_authority", "signer_head_title", "signer_position",
+                 "signer_name", "collecting_unit", "contact", "body", "deadline_at",
+                 "silence_is_agreement")
+
+
+@dataclass
+class RoundData:
+    subject: str
+    place: str
+    letter_date: date
+    deadline_at: datetime
+    signer_position: str
+    signer_name: str
+    letter_number: str = ""
+    letter_notation: str = ""
+    urgency: Urgency = Urgency.NORMAL
+    signer_authority: str = ""
+    signer_head_title: str = ""
+    collecting_unit: str = ""
+    contact: str = ""
+    body: str = ""
+    silence_is_agreement: bool = True
+    version_ids: list[int] = field(default_factory=list)
+    group_ids: list[int] = field(default_factory=list)
+    agency_ids: list[int] = field(default_factory=list)
+
+
+def _clean(data: RoundData) -> None:
+    for name in ("subject", "place", "letter_number", "letter_notation", "signer_authority",
+                 "signer_head_title", "signer_position", "signer_name", "collecting_unit",
+                 "contact"):
+        setattr(data, name, normalize(getattr(data, name)))
+    data.body = normalize_multiline(data.body)
+    data.letter_notation = data.letter_notation.upper()
+    data.signer_head_title = data.signer_head_title.upper()
+    data.signer_position = data.signer_position.upper()
+
+
+def check_deadline(deadline_at: datetime, *, now: datetime, confirmed: bool) -> None:
+    """Refuse a past deadline; ask to confirm one closer than the minimum period."""
+    if deadline_at <= now:
+        raise ValidationFailed(_("Hạn góp ý phải ở sau thời điểm hiện tại."))
+    minimum = timedelta(days=current_app.config["ROUND_MIN_DAYS"])
+    if deadline_at - now < minimum and not confirmed:
+        raise NeedsConfirmation(_(
+            "Hạn góp ý (%(deadline)s) ngắn hơn %(days)d ngày tối thiểu. Nếu đúng là cần gấp, "
+            "hãy đánh dấu xác nhận và lưu lại.", deadline=format_deadline(
+                deadline_at, current_app.config["TIMEZONE"]),
+            days=current_app.config["ROUND_MIN_DAYS"]))
+
+
+def _versions(data: RoundData, actor) -> list[DraftVersion]:
+    versions = list(db.session.scalars(select(DraftVersion).where(
+        DraftVersion.id.in_(data.version_ids))))
+    if any(v.draft.agency_id != actor.agency_id for v in versions) or \
+            len(versions) != len(set(data.version_ids)):
+        raise ValidationFailed(_("Chỉ được gửi dự thảo của cơ quan mình."))
+    return versions
+
+
+def recipient_agencies(group_ids, agency_ids, *, lead_agency_id) -> list[Agency]:
+    """The agencies of the chosen groups (in group, then protocol order), then single ones."""
+    ordered: list[Agency] = []
+    seen = {lead_agency_id}
+    groups = db.session.scalars(select(AgencyGroup).where(AgencyGroup.id.in_(group_ids))
+                                .order_by(AgencyGroup.display_order, AgencyGroup.id))
+    for group in groups:
+        for agency in group.agencies:
+            if agency.is_active and agency.id not in seen:
+                ordered.append(agency)
+                seen.add(agency.id)
+    singles = db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids),
+                                                      Agency.is_active.is_(True))
+                                 .order_by(Agency.display_order, Agency.name_sort_key))
+    for agency in singles:
+        if agency.id not in seen:
+            ordered.append(agency)
+            seen.add(agency.id)
+    return ordered
+
+
+def _apply(round_: Round, data: RoundData, actor, now) -> None:
+    for name in LETTER_FIELDS:
+        setattr(round_, name, getattr(data, name))
+    round_.versions = _versions(data, actor)
+    round_.groups = list(db.session.scalars(select(AgencyGroup).where(
+        AgencyGroup.id.in_(data.group_ids))))
+    agencies = recipient_agencies(data.group_ids, data.agency_ids,
+                                  lead_agency_id=round_.agency_id)
+    current = {r.agency_id: r for r in round_.recipients}
+    round_.recipients = [current.get(a.id) or RoundRecipient(agency_id=a.id, added_at=now)
+                         for a in agencies]
+    for position, recipient in enumerate(round_.recipients, start=1):
+        recipient.position = position
+    round_.updated_at = now
+
+
+def _snapshot(round_: Round) -> dict:
+    values = {name: getattr(round_, name) for name in LETTER_FIELDS}
+    values["recipients"] = [r.agency_id for r in round_.recipients]
+    values["versions"] = [v.id for v in round_.versions]
+    return values
+
+
+def create_round(data: RoundData, *, actor, now, confirmed: bool = False) -> Round:
+    if not can_create_rounds(actor):
+        raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tạo đợt lấy ý kiến."))
+    _clean(data)
+    check_deadline(data.deadline_at, now=now, confirmed=confirmed)
+    round_ = Round(agency_id=actor.agency_id, created_by_id=actor.id, created_at=now,
+                   updated_at=now, state=RoundState.DRAFT)
+    with db.session.no_autoflush:
+        _apply(round_, data, actor, now)
+    db.session.add(round_)
+    db.session.flush()
+    record_event("round.created", round_, actor=actor, now=now, label=round_.subject,
+                 changes=_snapshot(round_))
+    return round_
+
+
+def update_round(round_: Round, data: RoundData, *, actor, now,
+                 confirmed: bool = False) -> Round:
+    _require_manager(round_, actor)
+    if round_.state is not RoundState.DRAFT:
+        raise ValidationFailed(_("Đợt lấy ý kiến đã gửi đi: chỉ còn gia hạn hoặc thêm nơi nhận."))
+    _clean(data)
+    check_deadline(data.deadline_at, now=now, confirmed=confirmed)
+    before = _snapshot(round_)
+    _apply(round_, data, actor, now)
+    db.session.flush()
+    changes = diff(before, _snapshot(round_))
+    if changes:
+        record_event("round.updated", round_, actor=actor, now=now, label=round_.subject,
+                     changes=changes)
+    return round_
+
+
+def _require_manager(round_: Round, actor) -> None:
+    if not can_manage_round(actor, round_):
+        raise PermissionDenied(_("Bạn không quản lý đợt lấy ý kiến này."))
+
+
+def open_round(round_: Round, *, actor, now, confirmed: bool = False) -> Round:
+    """Circulate the round: into every recipient's inbox, drafts frozen, users notified."""
+    _require_manager(round_, actor)
+    if round_.state is not RoundState.DRAFT:
+        raise ValidationFailed(_("Đợt lấy ý kiến này đã được gửi."))
+    if not round_.versions:
+        raise ValidationFailed(_("Hãy chọn dự thảo cần lấy ý kiến."))
+    if not round_.recipients:
+        raise ValidationFailed(_("Hãy chọn nơi nhận (nhóm hoặc từng cơ quan, đơn vị)."))
+    check_deadline(round_.deadline_at, now=now, confirmed=confirmed)
+    round_.state = RoundState.OPEN
+    round_.opened_at = now
+    for version in round_.versions:
+        version.circulated_at = version.circulated_at or now
+    for recipient in round_.recipients:
+        _notify_opened(round_, recipient, now)
+    record_event("round.opened", round_, actor=actor, now=now, label=round_.subject,
+                 changes={"recipients": len(round_.recipients)})
+    return round_
+
+
+def _inbox_url(round_: Round) -> str:
+    return f"/inbox/{round_.id}"
+
+
+def _notify_opened(round_: Round, recipient: RoundRecipient, now) -> None:
+    notify_agency(recipient.agency_id, "round.opened", _(
+        "%(office)s đề nghị góp ý: %(subject)s — hạn %(deadline)s.",
+        office=round_.agency.name, subject=round_.subject,
+        deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
+        _inbox_url(round_), now=now)
+
+
+def _require_open(round_: Round) -> None:
+    if round_.state is not RoundState.OPEN:
+        raise ValidationFailed(_("Chỉ đợt lấy ý kiến đang mở mới gia hạn hoặc thêm nơi nhận "
+                                 "được."))
+
+
+def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now,
+                    reason: str = "") -> Round:
+    """A later deadline for every recipient (their own later extensions stay)."""
+    _require_manager(round_, actor)
+    _require_open(round_)
+    if deadline_at <= round_.deadline_at:
+        raise ValidationFailed(_("Hạn mới phải sau hạn hiện tại."))
+    check_deadline(deadline_at, now=now, confirmed=True)
+    old = round_.deadline_at
+    round_.deadline_at = deadline_at
+    round_.updated_at = now
+    for recipient in round_.recipients:
+        if recipient.extended_deadline_at and recipient.extended_deadline_at <= deadline_at:
+            recipient.extended_deadline_at = None
+        notify_agency(recipient.agency_id, "round.deadline_extended", _(
+            "Gia hạn góp ý %(subject)s: hạn mới %(deadline)s.", subject=round_.subject,
+            deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
+            _inbox_url(round_), now=now)
+    record_event("round.deadline_extended", round_, actor=actor, now=now,
+                 label=round_.subject, changes={"deadline_at": [old, deadline_at],
+                                                "reason": normalize(reason)})
+    return round_
+
+
+def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: str, *,
+                      actor, now) -> RoundRecipient:
+    round_ = recipient.round
+    _require_manager(round_, actor)
+    _require_open(round_)
+    reason = normalize(reason)
+    if not reason:
+        raise ValidationFailed(_("Hãy ghi lý do gia hạn riêng cho đơn vị này."))
+    if deadline_at <= recipient.deadline_at:
+        raise ValidationFailed(_("Hạn mới phải sau hạn hiện tại của đơn vị."))
+    check_deadline(deadline_at, now=now, confirmed=True)
+    old = recipient.deadline_at
+    recipient.extended_deadline_at = deadline_at
+    recipient.extension_reason = reason
+    notify_agency(recipient.agency_id, "round.deadline_extended", _(
+        "Gia hạn riêng cho đơn vị góp ý %(subject)s: hạn mới %(deadline)s.",
+        subject=round_.subject,
+        deadline=format_deadline(deadline_at, current_app.config["TIMEZONE"])),
+        _inbox_url(round_), now=now)
+    record_event("round.agency_deadline_extended", round_, actor=actor, now=now,
+                 label=f"{round_.subject} — {recipient.agency.name}",
+                 changes={"agency": recipient.agency.name, "deadline_at": [old, deadline_at],
+                          "reason": reason})
+    return recipient
+
+
+def add_recipients(round_: Round, group_ids, agency_ids, *, actor, now) -> list[RoundRecipient]:
+    """Add agencies to an open round; each is notified at once."""
+    _require_manager(round_, actor)
+    _require_open(round_)
+    present = {r.agency_id for r in round_.recipients}
+    added = [RoundRecipient(agency_id=a.id, added_at=now,
+                            position=len(round_.recipients) + index)
+             for index, a in enumerate(recipient_agencies(group_ids, agency_ids,
+                                                          lead_agency_id=round_.agency_id),
+                                       start=1) if a.id not in present]
+    if not added:
+        raise ValidationFailed(_("Các đơn vị đã chọn đều đã có trong danh sách nơi nhận."))
+    round_.recipients.extend(added)
+    db.session.flush()
+    for recipient in added:
+        _notify_opened(round_, recipient, now)
+    record_event("round.recipients_added", round_, actor=actor, now=now, label=round_.subject,
+                 changes={"agencies": [r.agency.name for r in added]})
+    return added
+
+
+def close_round(round_: Round, *, actor, now) -> Round:
+    """Stop taking answers (before or after the deadline): an explicit, audited act."""
+    _require_manager(round_, actor)
+    _require_open(round_)
+    round_.state = RoundState.CLOSED
+    round_.closed_at = now
+    round_.closed_by_id = actor.id
+    record_event("round.closed", round_, actor=actor, now=now, label=round_.subject,
+                 changes={"before_deadline": not round_.is_past_deadline(now)})
+    return round_
+
+
+def mark_opened(recipient: RoundRecipient, user, *, now) -> None:
+    if recipient.opened_at is None:
+        recipient.opened_at = now
+        recipient.opened_by_id = user.id
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_round_for_lead(round_id: int, *, viewer) -> Round:
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or not can_follow_round(viewer, round_):
+        raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
+    return round_
+
+
+def get_round_for_recipient(round_id: int, *, viewer) -> tuple[Round, RoundRecipient]:
+    round_ = db.session.get(Round, round_id)
+    recipient = recipient_for(viewer, round_) if round_ is not None else None
+    if recipient is None:
+        raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
+    return round_, recipient
+
+
+def lead_rounds(agency_id: int) -> list[Round]:
+    return list(db.session.scalars(select(Round).where(Round.agency_id == agency_id)
+                                   .order_by(Round.created_at.desc())))
+
+
+def inbox(agency_id: int) -> list[RoundRecipient]:
+    """Rounds sent to this agency, the most urgent first."""
+    return list(db.session.scalars(
+        select(RoundRecipient).join(Round).where(RoundRecipient.agency_id == agency_id,
+                                                 Round.state != RoundState.DRAFT)
+        .order_by(Round.deadline_at.desc())))
+
+
+# ---------------------------------------------------------------- the request letter
+
+
+def letter_recipient_lines(round_: Round) -> list[str]:
+    """ "Kính gửi" lines: each chosen group by name, then agencies not in those groups."""
+    lines = [group.name for group in round_.groups]
+    grouped = {a.id for g in round_.groups for a in g.agencies}
+    lines += [r.agency.name for r in round_.recipients if r.agency_id not in grouped]
+    return lines
+
+
+def letter_body(round_: Round, zone: str) -> list[str]:
+    """The body as written, then the deadline sentence built from the stored deadline."""
+    from commentflow.core.dates import format_short_date, to_local
+
+    issuer = round_.agency.name
+    local = to_local(round_.deadline_at, zone)
+    deadline = (f"trước ngày {format_short_date(local.date())}" if (local.hour, local.minute)
+                == (0, 0) else f"trước {local.hour:02d} giờ {local.minute:02d} ngày "
+                               f"{format_short_date(local.date())}")
+    via = f" (qua {round_.collecting_unit})" if round_.collecting_unit else ""
+    paragraphs = [p for p in round_.body.split("\n") if p.strip()]
+    paragraphs.append("(Đính kèm dự thảo)")
+    sentence = (f"Ý kiến góp ý đề nghị các cơ quan, đơn vị gửi về {issuer}{via} chậm nhất "
+                f"đến {deadline} để tổng hợp.")
+    if round_.silence_is_agreement:
+        sentence += (" Quá thời hạn trên, cơ quan, đơn vị không có ý kiến xem như thống nhất "
+                     "với dự thảo.")
+    if round_.contact:
+        sentence += f" Thông tin liên hệ: {round_.contact}."
+    paragraphs.append(sentence)
+    paragraphs.append(f"{issuer} đề nghị các cơ quan, đơn vị phối hợp thực hiện./.")
+    return paragraphs
+
+
+def request_letter(round_: Round, zone: str):
+    from commentflow.core.dates import to_local
+    from commentflow.exports.letters import Letter
+
+    unit = round_.letter_notation.split("-", 1)[-1] if "-" in round_.letter_notation else ""
+    parent = round_.agency.parent
+    return Letter(
+        parent_name=parent.name.upper() if parent else "", issuer_name=round_.agency.name,
+        number=round_.letter_number, notation=round_.letter_notation, subject=round_.subject,
+        place=round_.place, day=round_.letter_date or to_local(round_.created_at, zone).date(),
+        recipients=letter_recipient_lines(round_), body=letter_body(round_, zone),
+        signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
+        signer_position=round_.signer_position, signer_name=round_.signer_name,
+        copies=[f"Lưu: VT{', ' + unit if unit else ''}"])
