@@ -22,7 +22,33 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 PASSWORD = "mat-khau-anh-chup"
 SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups", "groups.png"),
-         ("trang.syt", "/drafts/1#s-III.2.a", "draft.png")]
+         ("trang.syt", "/drafts/1#s-III.2.a", "draft.png"),
+         ("trang.syt", "/rounds/1/tracker", "tracker.png")]
+
+
+def _open_sample_round() -> None:
+    """The round of công văn 2159/SYT-TCCB, sent to the letter's four groups."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from commentflow.accounts.models import User
+    from commentflow.directory.services import all_groups
+    from commentflow.drafts.models import DraftVersion
+    from commentflow.rounds.services import RoundData, create_round, open_round
+
+    lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
+    version = db.session.scalar(select(DraftVersion))
+    data = RoundData(subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP",
+                     place="Kiên Giang", letter_date=date.today(),
+                     deadline_at=now_utc() + timedelta(days=8), signer_position="Giám đốc",
+                     signer_name="Hồ Văn Dũng", letter_number="2159",
+                     letter_notation="SYT-TCCB", collecting_unit="Phòng Tổ chức cán bộ",
+                     version_ids=[version.id], group_ids=[g.id for g in all_groups()])
+    round_ = create_round(data, actor=lead, now=now_utc())
+    open_round(round_, actor=lead, now=now_utc())
+    round_.recipients[0].opened_at = now_utc()
+    round_.recipients[0].opened_by_id = lead.id
 
 
 def main() -> None:
@@ -33,6 +59,7 @@ def main() -> None:
     with app.app_context():
         db.create_all()
         build_demo(now=now_utc(), password=PASSWORD)
+        _open_sample_round()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -70,6 +70,11 @@ class ExtendForm(DeadlineFields, FlaskForm):
     reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])
 
 
+class AgencyExtendForm(ExtendForm):
+    recipient_id = SelectField(_l("Cơ quan, đơn vị"), coerce=int,
+                               validators=[DataRequired(REQUIRED)])
+
+
 class AddRecipientsForm(FlaskForm):
     group_ids = MultiCheckboxField(_l("Các nhóm"), coerce=int)
     agency_ids = MultiCheckboxField(_l("Từng cơ quan, đơn vị"), coerce=int)

@@ -15,6 +15,7 @@ from commentflow.extensions import db
 from commentflow.rounds import services, tracker
 from commentflow.rounds.forms import (
     AddRecipientsForm,
+    AgencyExtendForm,
     ExtendForm,
     OpenForm,
     RoundForm,
@@ -157,6 +158,7 @@ def show(round_id: int):
     return render_template("rounds/show.html", round_=round_, now=now_utc(),
                            can_manage=can_manage_round(current_user, round_),
                            open_form=OpenForm(), extend_form=ExtendForm(), add_form=add_form,
+                           agency_extend_form=_agency_extend_form(round_),
                            recipient_lines=services.letter_recipient_lines(round_))
 
 
@@ -193,15 +195,25 @@ def extend(round_id: int):
         _("Đã gia hạn cho tất cả nơi nhận."), ExtendForm())
 
 
-@bp.route("/<int:round_id>/recipients/<int:recipient_id>/extend", methods=["POST"])
+def _agency_extend_form(round_) -> AgencyExtendForm:
+    form = AgencyExtendForm()
+    form.recipient_id.choices = [(r.id, r.agency.name) for r in round_.recipients]
+    return form
+
+
+@bp.route("/<int:round_id>/recipients/extend", methods=["POST"])
 @lead_staff
-def extend_one(round_id: int, recipient_id: int):
-    recipient = db.session.get(RoundRecipient, recipient_id)
-    if recipient is None or recipient.round_id != round_id:
-        abort(404)
-    return _act(round_id, lambda r, f: services.extend_for_agency(
-        recipient, _deadline(f), f.reason.data or "", actor=current_user, now=now_utc()),
-        _("Đã gia hạn riêng cho %(name)s.", name=recipient.agency.name), ExtendForm())
+def extend_one(round_id: int):
+    form = _agency_extend_form(_load(round_id, manage=True))
+
+    def extend(round_, form):
+        recipient = db.session.get(RoundRecipient, form.recipient_id.data)
+        if recipient is None or recipient.round_id != round_.id:
+            abort(404)
+        services.extend_for_agency(recipient, _deadline(form), form.reason.data or "",
+                                   actor=current_user, now=now_utc())
+
+    return _act(round_id, extend, _("Đã gia hạn riêng cho đơn vị."), form)
 
 
 @bp.route("/<int:round_id>/recipients", methods=["POST"])

@@ -211,15 +211,17 @@ def test_extension_for_one_agency_through_the_page(lead_client, lead, world):
     recipient = round_.recipients[0]
     later = round_.deadline_at + timedelta(days=4, hours=7)
     page = lead_client.get(f"/rounds/{round_.id}")
+    assert 'id="extend-one"' in page.get_data(as_text=True)
     response = lead_client.post(
-        f"/rounds/{round_.id}/recipients/{recipient.id}/extend",
+        f"/rounds/{round_.id}/recipients/extend",
         data={"csrf_token": csrf_token_from(page), "deadline_date": later.strftime("%Y-%m-%d"),
-              "deadline_time": "00:00", "reason": ""})
+              "deadline_time": "00:00", "reason": "", "recipient_id": str(recipient.id)})
     assert "Hãy ghi lý do" in lead_client.get(response.location).get_data(as_text=True)
-    lead_client.post(f"/rounds/{round_.id}/recipients/{recipient.id}/extend",
+    lead_client.post(f"/rounds/{round_.id}/recipients/extend",
                      data={"csrf_token": csrf_token_from(page),
                            "deadline_date": later.strftime("%Y-%m-%d"),
-                           "deadline_time": "00:00", "reason": "Lãnh đạo đi công tác"})
+                           "deadline_time": "00:00", "reason": "Lãnh đạo đi công tác",
+                           "recipient_id": str(recipient.id)})
     db.session.rollback()
     assert db.session.get(type(recipient), recipient.id).extension_reason == \
         "Lãnh đạo đi công tác"
