@@ -94,6 +94,8 @@ class Config:
     MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
 
     PAGE_SIZE = 50
+    #: Largest signed scan (PDF) of a reply letter.
+    SCAN_MAX_BYTES = int(os.environ.get("COMMENTFLOW_SCAN_MAX_MB", "20")) * 1024 * 1024
     #: A round's deadline closer than this asks the lead office to confirm (days).
     ROUND_MIN_DAYS = int(os.environ.get("COMMENTFLOW_ROUND_MIN_DAYS", "5"))
 

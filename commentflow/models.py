@@ -4,5 +4,11 @@ from commentflow.audit.models import AuditEvent  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
 from commentflow.notifications.models import Notification  # noqa: F401
+from commentflow.responses.models import (  # noqa: F401
+    Assignment,
+    Comment,
+    Registration,
+    Response,
+)
 from commentflow.rounds.models import Round, RoundRecipient  # noqa: F401
 from commentflow.storage.models import StoredFile  # noqa: F401

@@ -85,3 +85,10 @@ def make_round(author=None, recipients=(), *, deadline_at=None, open_=False, **o
         open_round(round_, actor=author, now=now, confirmed=True)
     db.session.flush()
     return round_
+
+
+def make_sent_round(lead_agency=None, recipient_agency=None, **overrides):
+    """An open round from a lead office to one agency; returns (round, recipient, lead user)."""
+    lead = make_user(roles=(Role.LEAD_STAFF,), agency=lead_agency or make_agency())
+    round_ = make_round(lead, [recipient_agency or make_agency()], open_=True, **overrides)
+    return round_, round_.recipients[0], lead

@@ -1,0 +1,1 @@
+"""An agency's answer to a round: registration, assignment, comments, approval, submission."""

@@ -1,0 +1,363 @@
+"""Use cases of an agency's answer: register, assign, comment, return, submit, agree, amend."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from commentflow.accounts.models import User
+from commentflow.audit.services import record_event
+from commentflow.core.dates import local_today
+from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from commentflow.core.text import normalize, normalize_multiline
+from commentflow.core.uploads import check_not_empty, check_size
+from commentflow.drafts.models import DraftSection
+from commentflow.extensions import db
+from commentflow.notifications.models import Notification
+from commentflow.notifications.services import notify_agency
+from commentflow.responses.models import (
+    Assignment,
+    Comment,
+    Registration,
+    Response,
+    ResponseKind,
+    ResponseState,
+)
+from commentflow.responses.permissions import (
+    can_approve,
+    can_assign,
+    can_draft,
+    can_register,
+)
+from commentflow.rounds.models import RoundRecipient, RoundState
+from commentflow.storage.services import store_file
+
+
+class StaleComment(Conflict):
+    """Someone saved this comment since it was loaded; both texts are kept for the user."""
+
+    def __init__(self, message: str, theirs: Comment, mine: str):
+        super().__init__(message)
+        self.theirs, self.mine = theirs, mine
+
+
+# ---------------------------------------------------------------- registration, assignment
+
+
+def next_incoming_number(agency_id: int, year: int) -> int:
+    last = db.session.scalar(select(func.max(Registration.number)).where(
+        Registration.agency_id == agency_id, Registration.year == year))
+    return (last or 0) + 1
+
+
+def registration_of(recipient: RoundRecipient) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.recipient_id == recipient.id))
+
+
+def assignment_of(recipient: RoundRecipient) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.recipient_id == recipient.id))
+
+
+def register_request(recipient: RoundRecipient, number: int, received_on: date, *, actor,
+                     now) -> Registration:
+    """Enter the request in the register of incoming documents, once."""
+    if not can_register(actor, recipient):
+        raise PermissionDenied(_("Chỉ văn thư hoặc lãnh đạo đơn vị được vào sổ văn bản đến."))
+    if registration_of(recipient) is not None:
+        raise ValidationFailed(_("Văn bản này đã được vào sổ."))
+    if number < 1:
+        raise ValidationFailed(_("Số đến phải là số dương."))
+    year = received_on.year
+    taken = db.session.scalar(select(Registration.id).where(
+        Registration.agency_id == recipient.agency_id, Registration.year == year,
+        Registration.number == number))
+    if taken is not None:
+        raise ValidationFailed(_("Số đến %(n)d năm %(y)d đã dùng; số tiếp theo là %(next)d.",
+                                 n=number, y=year,
+                                 next=next_incoming_number(recipient.agency_id, year)))
+    registration = Registration(recipient_id=recipient.id, agency_id=recipient.agency_id,
+                                year=year, number=number, received_on=received_on,
+                                registered_by_id=actor.id, registered_at=now)
+    db.session.add(registration)
+    db.session.flush()
+    record_event("response.registered", recipient.round, actor=actor, now=now,
+                 label=recipient.round.subject, changes={"number": number, "year": year})
+    return registration
+
+
+def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int],
+           due_on: date | None, instruction: str, *, actor, now) -> Assignment:
+    """The leader's Phiếu giải quyết; the handler and coordinators are notified."""
+    if not can_assign(actor, recipient):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được giao xử lý."))
+    people = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_([handler_id, *coordinator_ids]), User.agency_id == recipient.agency_id,
+        User.is_active_account.is_(True)))}
+    if handler_id not in people:
+        raise ValidationFailed(_("Người chủ trì phải là người của đơn vị."))
+    if due_on is not None and due_on < local_today(now, current_app.config["TIMEZONE"]):
+        raise ValidationFailed(_("Hạn xử lý nội bộ không được ở quá khứ."))
+    assignment = assignment_of(recipient) or Assignment(recipient_id=recipient.id)
+    assignment.handler_id = handler_id
+    assignment.coordinators = [people[i] for i in coordinator_ids if i in people
+                               and i != handler_id]
+    assignment.internal_due_on = due_on
+    assignment.instruction = normalize_multiline(instruction)
+    assignment.assigned_by_id, assignment.assigned_at = actor.id, now
+    db.session.add(assignment)
+    db.session.flush()
+    url = f"/inbox/{recipient.round_id}"
+    for user in [people[handler_id], *assignment.coordinators]:
+        db.session.add(Notification(user_id=user.id, kind="response.assigned", url=url,
+                                    created_at=now, message=_(
+                                        "Bạn được giao xử lý: %(subject)s.",
+                                        subject=recipient.round.subject)))
+    record_event("response.assigned", recipient.round, actor=actor, now=now,
+                 label=recipient.round.subject,
+                 changes={"handler": people[handler_id].full_name,
+                          "coordinators": [u.full_name for u in assignment.coordinators]})
+    return assignment
+
+
+# ---------------------------------------------------------------- responses and comments
+
+
+def responses_of(recipient: RoundRecipient) -> list[Response]:
+    return list(db.session.scalars(select(Response).where(
+        Response.recipient_id == recipient.id).order_by(Response.sequence)))
+
+
+def editable_response(recipient: RoundRecipient) -> Response | None:
+    return next((r for r in responses_of(recipient) if r.is_editable), None)
+
+
+def submitted_response(recipient: RoundRecipient) -> Response | None:
+    return next((r for r in reversed(responses_of(recipient))
+                 if r.state is ResponseState.SUBMITTED), None)
+
+
+def _require_drafting(recipient: RoundRecipient, actor, now) -> None:
+    if not can_draft(actor, recipient, assignment_of(recipient)):
+        raise PermissionDenied(_("Bạn không được giao soạn ý kiến cho văn bản này."))
+    if not _accepts(recipient, now):
+        raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc."))
+
+
+def _accepts(recipient: RoundRecipient, now) -> bool:
+    return recipient.round.state is RoundState.OPEN and not recipient.is_overdue(now)
+
+
+def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
+    """The response being drafted, started on first use (after a submission: an amendment)."""
+    _require_drafting(recipient, actor, now)
+    current = editable_response(recipient)
+    if current is not None:
+        return current
+    previous = submitted_response(recipient)
+    sequence = len(responses_of(recipient)) + 1
+    response = Response(recipient_id=recipient.id, sequence=sequence, created_at=now,
+                        updated_at=now, state=ResponseState.DRAFTING)
+    db.session.add(response)
+    db.session.flush()
+    if previous is not None and previous.kind is ResponseKind.COMMENTS:
+        for comment in previous.comments:  # an amendment starts from what was sent
+            db.session.add(Comment(response_id=response.id, section_id=comment.section_id,
+                                   text=comment.text, proposed_wording=comment.proposed_wording,
+                                   reason=comment.reason, author_id=comment.author_id,
+                                   created_at=now, updated_at=now))
+        db.session.flush()
+        db.session.expire(response, ["comments"])
+    return response
+
+
+def _check_section(response: Response, section_id: int | None) -> None:
+    if section_id is None:
+        return
+    section = db.session.get(DraftSection, section_id)
+    version_ids = {v.id for v in response.recipient.round.versions}
+    if section is None or section.version_id not in version_ids or not section.is_commentable:
+        raise ValidationFailed(_("Mục này không thuộc dự thảo của đợt lấy ý kiến."))
+
+
+@dataclass
+class CommentData:
+    text: str
+    section_id: int | None = None
+    proposed_wording: str = ""
+    reason: str = ""
+
+
+def save_comment(response: Response, data: CommentData, *, actor, now,
+                 comment: Comment | None = None, revision: int | None = None) -> Comment:
+    """Create or update a comment; an update naming an older revision is refused."""
+    _require_drafting(response.recipient, actor, now)
+    if not response.is_editable:
+        raise ValidationFailed(_("Ý kiến đã gửi đi thì không sửa được nữa."))
+    text = normalize_multiline(data.text)
+    if not text:
+        raise ValidationFailed(_("Nội dung góp ý không được để trống."))
+    _check_section(response, data.section_id)
+    if comment is None:
+        comment = Comment(response_id=response.id, section_id=data.section_id, text=text,
+                          proposed_wording=normalize_multiline(data.proposed_wording),
+                          reason=normalize_multiline(data.reason), author_id=actor.id,
+                          created_at=now, updated_at=now)
+        db.session.add(comment)
+        db.session.flush()
+        return comment
+    if comment.response_id != response.id or comment.deleted_at is not None:
+        raise ValidationFailed(_("Không tìm thấy ý kiến này."))
+    changed = db.session.execute(
+        update(Comment).where(Comment.id == comment.id, Comment.revision == revision)
+        .values(text=text, proposed_wording=normalize_multiline(data.proposed_wording),
+                reason=normalize_multiline(data.reason), revision=Comment.revision + 1,
+                updated_at=now)).rowcount
+    if changed != 1:
+        db.session.refresh(comment)
+        raise StaleComment(_("Ý kiến này vừa được %(who)s sửa. Bản của bạn chưa được lưu; "
+                             "hãy so sánh hai bản dưới đây.", who=comment.author.full_name),
+                           theirs=comment, mine=text)
+    db.session.refresh(comment)
+    return comment
+
+
+def delete_comment(comment: Comment, *, actor, now) -> None:
+    response = comment.response
+    _require_drafting(response.recipient, actor, now)
+    if not response.is_editable:
+        raise ValidationFailed(_("Ý kiến đã gửi đi thì không sửa được nữa."))
+    comment.deleted_at = now
+
+
+# ---------------------------------------------------------------- approval and submission
+
+
+@dataclass
+class ReplyLetter:
+    number: str
+    notation: str
+    day: date
+    scan: tuple[bytes, str] | None = None
+
+
+def _check_letter(letter: ReplyLetter) -> None:
+    if not normalize(letter.number) or not normalize(letter.notation) or letter.day is None:
+        raise ValidationFailed(_("Hãy ghi số, ký hiệu và ngày của văn bản trả lời."))
+
+
+def _store_scan(letter: ReplyLetter, actor, now):
+    if letter.scan is None:
+        return None
+    data, filename = letter.scan
+    check_not_empty(data)
+    check_size(data, current_app.config["SCAN_MAX_BYTES"])
+    if not data.startswith(b"%PDF-") or not filename.lower().endswith(".pdf"):
+        raise ValidationFailed(_("Bản chụp văn bản đã ký phải là tệp PDF."))
+    return store_file(data, filename, uploaded_by=actor, now=now).id
+
+
+def return_response(response: Response, note: str, *, actor, now) -> Response:
+    if not can_approve(actor, response.recipient):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được trả lại dự thảo ý kiến."))
+    note = normalize_multiline(note)
+    if not note:
+        raise ValidationFailed(_("Hãy ghi lý do trả lại để người soạn biết cần sửa gì."))
+    if response.state is not ResponseState.DRAFTING:
+        raise ValidationFailed(_("Chỉ trả lại được ý kiến đang soạn."))
+    response.state, response.return_note = ResponseState.RETURNED, note
+    response.returned_at = response.updated_at = now
+    notify_agency(response.recipient.agency_id, "response.returned", _(
+        "Lãnh đạo trả lại dự thảo ý kiến: %(note)s", note=note),
+        f"/inbox/{response.recipient.round_id}", now=now)
+    record_event("response.returned", response.recipient.round, actor=actor, now=now,
+                 label=response.recipient.round.subject, changes={"note": note})
+    return response
+
+
+def _finish(response: Response, letter: ReplyLetter, kind: ResponseKind, *, actor, now,
+            by_lead: bool = False) -> Response:
+    """Mark the response submitted exactly once (a double click records one submission)."""
+    scan_id = _store_scan(letter, actor, now)
+    done = db.session.execute(
+        update(Response).where(Response.id == response.id,
+                               Response.state.in_([ResponseState.DRAFTING,
+                                                   ResponseState.RETURNED]))
+        .values(state=ResponseState.SUBMITTED, kind=kind, submitted_at=now,
+                submitted_by_id=actor.id, reply_number=normalize(letter.number),
+                reply_notation=normalize(letter.notation).upper(), reply_date=letter.day,
+                scan_file_id=scan_id, entered_by_lead=by_lead, updated_at=now)).rowcount
+    if done != 1:
+        raise Conflict(_("Ý kiến này đã được gửi."))
+    db.session.refresh(response)
+    db.session.execute(update(Response).where(
+        Response.recipient_id == response.recipient_id, Response.id != response.id,
+        Response.state == ResponseState.SUBMITTED).values(state=ResponseState.SUPERSEDED))
+    recipient = response.recipient
+    record_event("response.submitted", recipient.round, actor=actor, now=now,
+                 label=f"{recipient.round.subject} — {recipient.agency.name}",
+                 changes={"kind": kind.value, "reply": response.reference,
+                          "comments": len(response.comments), "by_lead": by_lead})
+    return response
+
+
+def submit_response(response: Response, letter: ReplyLetter, *, actor, now) -> Response:
+    """The leader approves and sends the comments with the reply letter's number and date."""
+    recipient = response.recipient
+    if not can_approve(actor, recipient):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được duyệt và gửi ý kiến."))
+    if not _accepts(recipient, now):
+        raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc; không gửi "
+                                 "được nữa."))
+    _check_letter(letter)
+    if not response.comments:
+        raise ValidationFailed(_("Chưa có ý kiến nào. Nếu đơn vị thống nhất với dự thảo, hãy "
+                                 "dùng \"Thống nhất, không có ý kiến\"."))
+    return _finish(response, letter, ResponseKind.COMMENTS, actor=actor, now=now)
+
+
+def agree(recipient: RoundRecipient, letter: ReplyLetter, *, actor, now) -> Response:
+    """ "Thống nhất với nội dung dự thảo, không có ý kiến khác" — still a numbered letter."""
+    if not can_approve(actor, recipient):
+        raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được duyệt và gửi ý kiến."))
+    if not _accepts(recipient, now):
+        raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc; không gửi "
+                                 "được nữa."))
+    _check_letter(letter)
+    response = editable_response(recipient) or Response(
+        recipient_id=recipient.id, sequence=len(responses_of(recipient)) + 1,
+        created_at=now, updated_at=now)
+    db.session.add(response)
+    db.session.flush()
+    return _finish(response, letter, ResponseKind.AGREED, actor=actor, now=now)
+
+
+def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
+                       comments: list[CommentData], *, actor, now) -> Response:
+    """The lead office types in a reply that came by paper or e-office, on the agency's behalf."""
+    from commentflow.rounds.permissions import can_manage_round
+
+    round_ = recipient.round
+    if not can_manage_round(actor, round_):
+        raise PermissionDenied(_("Chỉ cơ quan chủ trì được nhập văn bản trả lời giấy."))
+    if round_.state not in (RoundState.OPEN, RoundState.CLOSED):
+        raise ValidationFailed(_("Đợt lấy ý kiến chưa gửi hoặc đã tổng hợp."))
+    _check_letter(letter)
+    response = Response(recipient_id=recipient.id, sequence=len(responses_of(recipient)) + 1,
+                        created_at=now, updated_at=now)
+    db.session.add(response)
+    db.session.flush()
+    for data in comments:
+        if not normalize_multiline(data.text):
+            continue
+        _check_section(response, data.section_id)
+        db.session.add(Comment(response_id=response.id, section_id=data.section_id,
+                               text=normalize_multiline(data.text),
+                               proposed_wording=normalize_multiline(data.proposed_wording),
+                               reason=normalize_multiline(data.reason), author_id=actor.id,
+                               created_at=now, updated_at=now))
+    db.session.flush()
+    db.session.expire(response, ["comments"])
+    kind = ResponseKind.COMMENTS if response.comments else ResponseKind.AGREED
+    return _finish(response, letter, kind, actor=actor, now=now, by_lead=True)
