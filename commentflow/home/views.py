@@ -35,3 +35,12 @@ def language(code: str):
 def health():
     db.session.execute(db.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/csrf-token")
+@login_required
+def csrf_token():
+    """A fresh CSRF token for a page that stayed open longer than a token lives (autosave)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return {"token": generate_csrf()}

@@ -27,9 +27,11 @@ def show(round_id: int):
     round_, recipient = services.get_round_for_recipient(round_id, viewer=current_user)
     services.mark_opened(recipient, current_user, now=now_utc())
     db.session.commit()
+    from commentflow.responses.views import panel_context
+
     return render_template("rounds/received.html", round_=round_, recipient=recipient,
                            now=now_utc(), documents=[(v, document(v)) for v in round_.versions],
-                           field_labels=FIELD_LABELS)
+                           field_labels=FIELD_LABELS, **panel_context(round_, recipient))
 
 
 @bp.route("/<int:round_id>/letter.docx")

@@ -2,20 +2,27 @@
 import enum
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from commentflow.directory.models import AgencyGroup, AgencyGroupMembership
 from commentflow.extensions import db
+from commentflow.responses.models import (
+    Assignment,
+    Comment,
+    Registration,
+    Response,
+    ResponseKind,
+    ResponseState,
+)
 from commentflow.rounds.models import Round, RoundRecipient
 
 
 class TrackerState(enum.Enum):
-    """Where a recipient stands. Registration, assignment and replies are recorded by the
-    agency-responses feature; until then a recipient is sent, opened or without answer."""
+    """Where a recipient stands, from the facts recorded about it and the current time."""
 
     SENT = "sent"
     OPENED = "opened"
@@ -49,15 +56,75 @@ class TrackerRow:
     #: For NO_ANSWER: whether the round counts silence as agreement.
     deemed_agreement: bool
     reply_reference: str = ""
+    reply_date: object = None
     comment_count: int = 0
+    #: The reply was typed in by the lead office (paper or e-office letter).
+    entered_by_lead: bool = False
+    response: Response | None = None
 
 
-def state_of(recipient: RoundRecipient, round_: Round, now: datetime) -> TrackerState:
+@dataclass
+class Facts:
+    """What is recorded about one recipient's handling of the request."""
+
+    registered: bool = False
+    assigned: bool = False
+    drafting: bool = False
+    submitted: Response | None = None
+
+
+def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
+             facts: Facts | None = None) -> TrackerState:
+    facts = facts or Facts()
+    if facts.submitted is not None:
+        if facts.submitted.kind is ResponseKind.AGREED:
+            return TrackerState.AGREED
+        return (TrackerState.SUBMITTED_LATE if _late(facts.submitted, recipient)
+                else TrackerState.SUBMITTED_ON_TIME)
     if recipient.is_overdue(now):
         return TrackerState.NO_ANSWER
-    if recipient.opened_at is not None:
-        return TrackerState.OPENED
+    for flag, state in ((facts.drafting, TrackerState.DRAFTING),
+                        (facts.assigned, TrackerState.ASSIGNED),
+                        (facts.registered, TrackerState.REGISTERED),
+                        (recipient.opened_at is not None, TrackerState.OPENED)):
+        if flag:
+            return state
     return TrackerState.SENT
+
+
+def _late(response: Response, recipient: RoundRecipient) -> bool:
+    """Late if submitted after the deadline (a paper reply: dated on or after its day)."""
+    if response.entered_by_lead and response.reply_date is not None:
+        from commentflow.core.dates import local_to_utc
+
+        return local_to_utc(response.reply_date, time(0, 0)) >= recipient.deadline_at
+    return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
+
+
+def _facts(recipient_ids: list[int]) -> tuple[dict[int, Facts], dict[int, int]]:
+    """Facts per recipient and comment counts per response, in four queries."""
+    facts = {i: Facts() for i in recipient_ids}
+    if not recipient_ids:
+        return facts, {}
+    for (rid,) in db.session.execute(select(Registration.recipient_id).where(
+            Registration.recipient_id.in_(recipient_ids))):
+        facts[rid].registered = True
+    for (rid,) in db.session.execute(select(Assignment.recipient_id).where(
+            Assignment.recipient_id.in_(recipient_ids))):
+        facts[rid].assigned = True
+    responses = db.session.scalars(select(Response).where(
+        Response.recipient_id.in_(recipient_ids)).order_by(Response.sequence))
+    for response in responses:
+        if response.state is ResponseState.SUBMITTED:
+            facts[response.recipient_id].submitted = response
+        elif response.is_editable:
+            facts[response.recipient_id].drafting = True
+    submitted = [f.submitted.id for f in facts.values() if f.submitted is not None]
+    counts = dict(db.session.execute(
+        select(Comment.response_id, func.count(Comment.id)).where(
+            Comment.response_id.in_(submitted), Comment.deleted_at.is_(None))
+        .group_by(Comment.response_id)).all()) if submitted else {}
+    return facts, counts
 
 
 def tracker_rows(round_: Round, *, now: datetime) -> list[TrackerRow]:
@@ -73,14 +140,20 @@ def tracker_rows(round_: Round, *, now: datetime) -> list[TrackerRow]:
         .options(joinedload(AgencyGroupMembership.group))) if agency_ids else []
     for membership in memberships:
         groups.setdefault(membership.agency_id, []).append(membership.group)
+    facts, counts = _facts([r.id for r in recipients])
     rows = []
     for recipient in recipients:
         recipient.round = round_  # already loaded: no query per row
-        state = state_of(recipient, round_, now)
-        rows.append(TrackerRow(recipient, sorted(groups.get(recipient.agency_id, []),
-                                                 key=lambda g: g.display_order),
-                               state, state is TrackerState.NO_ANSWER
-                               and round_.silence_is_agreement))
+        fact = facts[recipient.id]
+        state = state_of(recipient, round_, now, fact)
+        response = fact.submitted
+        rows.append(TrackerRow(
+            recipient, sorted(groups.get(recipient.agency_id, []), key=lambda g: g.display_order),
+            state, state is TrackerState.NO_ANSWER and round_.silence_is_agreement,
+            reply_reference=response.reference if response else "",
+            reply_date=response.reply_date if response else None,
+            comment_count=counts.get(response.id, 0) if response else 0,
+            entered_by_lead=bool(response and response.entered_by_lead), response=response))
     return rows
 
 

@@ -258,6 +258,7 @@ def tracker_page(round_id: int):
                                 group_id=int(filters.group.data) if (filters.group.data or "")
                                 .isdigit() else None)
     return render_template("rounds/tracker.html", round_=round_, rows=shown, total=len(rows),
+                           can_manage=can_manage_round(current_user, round_),
                            by_state=by_state, labels=tracker.STATE_LABELS, filters=filters,
                            states=list(tracker.TrackerState))
 
@@ -280,7 +281,79 @@ def tracker_export(round_id: int):
              format_short_datetime(row.recipient.opened_at, zone)
              if row.recipient.opened_at else "",
              row.recipient.opened_by.full_name if row.recipient.opened_by else "",
-             row.reply_reference, row.comment_count]
+             " ".join(p for p in (row.reply_reference, row.reply_date.strftime("%d/%m/%Y")
+                                  if row.reply_date else "") if p)
+             + (" (" + _("cơ quan chủ trì nhập") + ")" if row.entered_by_lead else ""),
+             row.comment_count]
             for index, row in enumerate(rows, start=1)]
     content = build_table([(_("Theo dõi"), header, data)])
     return download_response(content, f"theo-doi-{round_.id}.xlsx", XLSX)
+
+
+@bp.route("/<int:round_id>/responses/<int:response_id>")
+@lead_office
+def response(round_id: int, response_id: int):
+    """A submitted response as the lead office sees it (never an agency's unsent work)."""
+    from commentflow.responses.letters import comment_paragraphs
+    from commentflow.responses.models import Response
+    from commentflow.responses.permissions import can_read_response
+
+    round_ = _load(round_id)
+    answer = db.session.get(Response, response_id)
+    if answer is None or answer.recipient.round_id != round_.id or \
+            not can_read_response(current_user, answer):
+        abort(404)
+    return render_template("rounds/response.html", round_=round_, response=answer,
+                           lines=[p.split(". ", 1)[1] for p in comment_paragraphs(answer)])
+
+
+@bp.route("/<int:round_id>/responses/<int:response_id>/scan")
+@lead_office
+def response_scan(round_id: int, response_id: int):
+    from commentflow.responses.models import Response
+    from commentflow.responses.permissions import can_read_response
+
+    round_ = _load(round_id)
+    answer = db.session.get(Response, response_id)
+    if answer is None or answer.recipient.round_id != round_.id or answer.scan is None or \
+            not can_read_response(current_user, answer):
+        abort(404)
+    return download_response(answer.scan.data, answer.scan.filename, "application/pdf")
+
+
+@bp.route("/<int:round_id>/paper-reply", methods=["GET", "POST"])
+@lead_staff
+@form_view
+def paper_reply(round_id: int):
+    """Type in a reply that came on paper or through e-office, with its comments placed."""
+    from commentflow.responses.forms import PaperReplyForm
+    from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
+
+    round_ = _load(round_id, manage=True)
+    form = PaperReplyForm()
+    form.recipient_id.choices = [(r.id, r.agency.name) for r in round_.recipients]
+    sections = [("", _("Ý kiến chung"))] + [
+        (s.id, f"{s.key} — {s.citation or s.title[:60]}")
+        for v in round_.versions for s in v.sections if s.is_commentable]
+    for entry in form.comments:
+        entry.section_id.choices = sections
+    if form.validate_on_submit():
+        recipient = next(r for r in round_.recipients if r.id == form.recipient_id.data)
+        comments = [CommentData(text=e.text.data or "", section_id=e.section_id.data,
+                                proposed_wording=e.proposed_wording.data or "",
+                                reason=e.reason.data or "") for e in form.comments]
+        scan = form.scan.data
+        letter_ = ReplyLetter(form.reply_number.data, form.reply_notation.data,
+                              form.reply_date.data,
+                              (scan.read(), scan.filename) if scan and scan.filename else None)
+        try:
+            record_paper_reply(recipient, letter_, comments, actor=current_user, now=now_utc())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Đã nhập văn bản trả lời của %(name)s.", name=recipient.agency.name),
+                  "success")
+            return redirect(url_for(".tracker_page", round_id=round_.id))
+    return render_template("rounds/paper_reply.html", round_=round_, form=form)

@@ -185,4 +185,4 @@ def test_tracker_queries_do_not_grow_with_recipients(app, lead, count):
         assert all(r.recipient.agency.name for r in rows)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(statements) <= 4, statements
+    assert len(statements) <= 7, statements  # the same for 10 and for 500 recipients

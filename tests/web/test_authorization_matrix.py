@@ -2,6 +2,7 @@
 
 Later features extend MATRIX (and the OWN/OTHER agency dimension) for each route they add.
 """
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
+from commentflow.responses.services import (
+    CommentData,
+    ReplyLetter,
+    record_paper_reply,
+    working_response,
+)
 from commentflow.rounds.models import RoundRecipient
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_group, make_round, make_user
@@ -113,6 +120,23 @@ MATRIX = {
     ("inbox.show", "GET"): RECIPIENT,
     ("inbox.letter", "GET"): RECIPIENT,
     ("inbox.draft_file", "GET"): RECIPIENT,
+    ("rounds.response", "GET"): LEAD_SCOPED,
+    ("rounds.response_scan", "GET"): LEAD_SCOPED,
+    ("rounds.paper_reply", "GET"): LEAD_STAFF_SCOPED,
+    ("rounds.paper_reply", "POST"): LEAD_STAFF_SCOPED,
+    ("responses.register", "POST"): RECIPIENT,
+    ("responses.assign", "POST"): RECIPIENT,
+    ("responses.draft", "GET"): RECIPIENT,
+    ("responses.create_comment", "POST"): RECIPIENT,
+    ("responses.update_comment", "POST"): RECIPIENT,
+    ("responses.delete_comment", "POST"): RECIPIENT,
+    ("responses.review", "GET"): RECIPIENT,
+    ("responses.return_", "POST"): RECIPIENT,
+    ("responses.submit", "POST"): RECIPIENT,
+    ("responses.agree", "POST"): RECIPIENT,
+    ("responses.letter", "GET"): RECIPIENT,
+    ("responses.scan", "GET"): RECIPIENT,
+    ("home.csrf_token", "GET"): LOGGED_IN,
     ("notifications.index", "GET"): LOGGED_IN,
     ("notifications.read_all", "POST"): LOGGED_IN,
 }
@@ -163,14 +187,24 @@ def world(app):
     # A sent round of this agency, addressed to another agency and (for the inbox routes)
     # to this agency too, so that "own" users are both its lead office and a recipient.
     round_ = make_round(author, [make_agency()], open_=True)
-    round_.recipients.append(RoundRecipient(agency_id=agency.id, added_at=now_utc(),
-                                            position=2))
+    own = RoundRecipient(agency_id=agency.id, added_at=now_utc(), position=2)
+    round_.recipients.append(own)
+    db.session.flush()
+    # This agency answered (a paper reply with a scan) and is amending it: one submitted
+    # response the lead office may read, one editable response with a comment.
+    section = next(s for s in round_.versions[0].sections if s.key == "I.1.a")
+    submitted = record_paper_reply(
+        own, ReplyLetter("1", "X-VP", date(2024, 7, 8), (b"%PDF-1.4 scan", "scan.pdf")),
+        [CommentData("Ý kiến", section.id)], actor=author, now=now_utc())
+    drafter = make_user(agency=agency, roles=(Role.STAFF,))
+    amendment = working_response(own, actor=drafter, now=now_utc())
     db.session.commit()
     return {"agency": agency, "agency_id": agency.id, "group_id": group.id,
             "user_id": target.id, "code": "vi", "filename": "css/app.css",
             "draft_id": draft.id, "number": 1, "section_id": first.id,
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,
-            "version_id": round_.versions[0].id}
+            "version_id": round_.versions[0].id, "response_id": submitted.id,
+            "comment_id": amendment.comments[0].id}
 
 
 @pytest.mark.parametrize("role, own", [("anonymous", False)] + [

@@ -1,0 +1,83 @@
+"""Forms of an agency's answer: register, assign, comment, return, submit, agree."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
+from commentflow.rounds.forms import BAD_DATE
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class RegisterForm(FlaskForm):
+    number = IntegerField(_l("Số đến"), validators=[
+        DataRequired(REQUIRED), NumberRange(min=1, message=_l("Số đến phải là số dương."))])
+    received_on = DateField(_l("Ngày đến"), format=DATE_FORMATS, default=date.today,
+                            validators=[DataRequired(BAD_DATE)])
+
+
+class AssignForm(FlaskForm):
+    handler_id = SelectField(_l("Giao cá nhân chủ trì"), coerce=int,
+                             validators=[DataRequired(REQUIRED)])
+    coordinator_ids = MultiCheckboxField(_l("Người phối hợp"), coerce=int)
+    internal_due_on = DateField(_l("Thời hạn giải quyết"), format=DATE_FORMATS,
+                                validators=[Optional()])
+    instruction = TextAreaField(_l("Ý kiến chỉ đạo"), validators=[Optional(),
+                                                                  Length(max=4000)])
+
+
+class CommentForm(FlaskForm):
+    section_id = HiddenField()
+    revision = HiddenField()
+    text = TextAreaField(_l("Nội dung góp ý"), validators=[
+        DataRequired(_l("Nội dung góp ý không được để trống.")), Length(max=20000)])
+    proposed_wording = TextAreaField(_l("Đề nghị sửa lại thành"),
+                                     validators=[Optional(), Length(max=20000)])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=20000)])
+
+
+class ReturnForm(FlaskForm):
+    note = TextAreaField(_l("Ý kiến của lãnh đạo (lý do trả lại)"),
+                         validators=[DataRequired(REQUIRED), Length(max=4000)])
+
+
+class ReplyLetterForm(FlaskForm):
+    reply_number = StringField(_l("Số văn bản trả lời"), validators=[
+        DataRequired(REQUIRED), Regexp(r"^\d{1,7}$", message=_l("Số văn bản chỉ gồm chữ số."))])
+    reply_notation = StringField(_l("Ký hiệu"), validators=[DataRequired(REQUIRED),
+                                                            Length(max=60)])
+    reply_date = DateField(_l("Ngày văn bản"), format=DATE_FORMATS, default=date.today,
+                           validators=[DataRequired(BAD_DATE)])
+    scan = FileField(_l("Bản chụp văn bản đã ký (PDF, không bắt buộc)"),
+                     validators=[FileAllowed(["pdf"], _l("Bản chụp phải là tệp PDF."))])
+
+
+class PaperCommentForm(Form):
+    """One comment of a paper reply: where it points and what it says."""
+
+    section_id = SelectField(_l("Mục"), coerce=lambda v: int(v) if v else None,
+                             validate_choice=False)
+    text = TextAreaField(_l("Nội dung góp ý"), validators=[Optional(), Length(max=20000)])
+    proposed_wording = TextAreaField(_l("Đề nghị sửa lại thành"),
+                                     validators=[Optional(), Length(max=20000)])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=20000)])
+
+
+class PaperReplyForm(ReplyLetterForm):
+    recipient_id = SelectField(_l("Cơ quan, đơn vị trả lời"), coerce=int,
+                               validators=[DataRequired(REQUIRED)])
+    comments = FieldList(FormField(PaperCommentForm), min_entries=8, max_entries=50)

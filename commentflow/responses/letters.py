@@ -1,0 +1,44 @@
+"""The agency's reply letter ("Phúc đáp Công văn số …"), assembled for the .docx builder."""
+from commentflow.core.dates import format_short_date
+from commentflow.exports.letters import Letter
+from commentflow.responses.models import Response, ResponseKind
+
+
+def comment_paragraphs(response: Response) -> list[str]:
+    """Numbered comments, each placed the Vietnamese way: "1. Tại điểm a khoản 2 Mục III: …"."""
+    paragraphs = []
+    ordered = sorted(response.comments, key=lambda c: (c.section is None,
+                                                       c.section.position if c.section else 0,
+                                                       c.id))
+    for number, comment in enumerate(ordered, start=1):
+        place = (f"Tại {comment.section.citation}" if comment.section and
+                 comment.section.citation else "Ý kiến chung")
+        text = f"{number}. {place}: {comment.text.strip()}"
+        if comment.proposed_wording:
+            text += f" Đề nghị sửa lại thành: \"{comment.proposed_wording.strip()}\"."
+        if comment.reason:
+            text += f" Lý do: {comment.reason.strip()}"
+        paragraphs.append(text)
+    return paragraphs
+
+
+def reply_letter(response: Response, *, signer) -> Letter:
+    recipient = response.recipient
+    round_, agency = recipient.round, recipient.agency
+    request = (f"Công văn số {round_.reference} ngày {format_short_date(round_.letter_date)} "
+               f"của {round_.agency.name}")
+    subject = round_.subject.removeprefix("V/v ").strip()
+    opening = f"Phúc đáp {request} về việc {subject}; sau khi nghiên cứu, {agency.name}"
+    if response.kind is ResponseKind.AGREED:
+        body = [f"{opening} thống nhất với nội dung dự thảo, không có ý kiến khác."]
+    else:
+        body = [f"{opening} có ý kiến góp ý như sau:", *comment_paragraphs(response),
+                f"Trên đây là ý kiến góp ý của {agency.name}, kính gửi {round_.agency.name} "
+                "tổng hợp./."]
+    notation = response.reply_notation or agency.code
+    return Letter(parent_name=agency.parent.name.upper() if agency.parent else "",
+                  issuer_name=agency.name, number=response.reply_number, notation=notation,
+                  subject=round_.subject, place=round_.place,
+                  day=response.reply_date or round_.letter_date, recipients=[round_.agency.name],
+                  body=body, signer_position=(signer.position or "").upper(),
+                  signer_name=signer.full_name, copies=["Lưu: VT"])

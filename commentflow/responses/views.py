@@ -1,0 +1,310 @@
+"""Agency pages of an answer: register, assign, draft comments (autosaved), review, submit."""
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from commentflow.accounts.models import User
+from commentflow.core.clock import now_utc
+from commentflow.core.dates import local_today
+from commentflow.core.errors import DomainError
+from commentflow.drafts.services import document
+from commentflow.drafts.views import FIELD_LABELS
+from commentflow.exports.letters import build_letter
+from commentflow.extensions import db
+from commentflow.responses import services
+from commentflow.responses.forms import (
+    AssignForm,
+    CommentForm,
+    RegisterForm,
+    ReplyLetterForm,
+    ReturnForm,
+)
+from commentflow.responses.letters import comment_paragraphs, reply_letter
+from commentflow.responses.models import Comment, Response
+from commentflow.responses.permissions import (
+    can_approve,
+    can_assign,
+    can_draft,
+    can_read_response,
+    can_register,
+)
+from commentflow.rounds.services import get_round_for_recipient
+from commentflow.storage.services import download_response
+
+bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
+
+
+def _load(round_id: int):
+    return get_round_for_recipient(round_id, viewer=current_user)
+
+
+def _back(round_id: int, anchor: str | None = None):
+    return redirect(url_for("inbox.show", round_id=round_id, _anchor=anchor))
+
+
+def _run(round_id, action, success, form, anchor=None):
+    try:
+        if not form.validate():
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+        action(form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _back(round_id, anchor)
+
+
+def _letter(form: ReplyLetterForm) -> services.ReplyLetter:
+    scan = form.scan.data
+    return services.ReplyLetter(
+        number=form.reply_number.data, notation=form.reply_notation.data,
+        day=form.reply_date.data,
+        scan=(scan.read(), scan.filename or "") if scan and scan.filename else None)
+
+
+def agency_users(agency_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.agency_id == agency_id, User.is_active_account.is_(True))
+        .order_by(User.full_name_sort_key)))
+
+
+def panel_context(round_, recipient) -> dict:
+    """Everything the inbox page shows about the agency's own handling of the request."""
+    assignment = services.assignment_of(recipient)
+    people = agency_users(recipient.agency_id)
+    assign_form = AssignForm(obj=assignment) if assignment else AssignForm()
+    assign_form.handler_id.choices = [(u.id, u.full_name) for u in people]
+    assign_form.coordinator_ids.choices = [(u.id, u.full_name) for u in people]
+    if assignment and request.method == "GET":
+        assign_form.coordinator_ids.data = [u.id for u in assignment.coordinators]
+    registration = services.registration_of(recipient)
+    year = local_today(now_utc(), current_app.config["TIMEZONE"]).year
+    register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year))
+    return {
+        "registration": registration, "assignment": assignment,
+        "responses": services.responses_of(recipient),
+        "working": services.editable_response(recipient),
+        "can_register": can_register(current_user, recipient) and registration is None,
+        "can_assign": can_assign(current_user, recipient),
+        "can_draft": can_draft(current_user, recipient, assignment),
+        "can_approve": can_approve(current_user, recipient),
+        "register_form": register_form, "assign_form": assign_form,
+        "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
+    }
+
+
+@bp.route("/register", methods=["POST"])
+@login_required
+def register(round_id: int):
+    _round, recipient = _load(round_id)
+    return _run(round_id, lambda f: services.register_request(
+        recipient, f.number.data, f.received_on.data, actor=current_user, now=now_utc()),
+        _("Đã vào sổ văn bản đến."), RegisterForm())
+
+
+@bp.route("/assign", methods=["POST"])
+@login_required
+def assign(round_id: int):
+    _round, recipient = _load(round_id)
+    form = AssignForm()
+    people = agency_users(recipient.agency_id)
+    form.handler_id.choices = form.coordinator_ids.choices = [(u.id, u.full_name)
+                                                              for u in people]
+    return _run(round_id, lambda f: services.assign(
+        recipient, f.handler_id.data, f.coordinator_ids.data or [], f.internal_due_on.data,
+        f.instruction.data or "", actor=current_user, now=now_utc()),
+        _("Đã giao xử lý."), form)
+
+
+@bp.route("/draft")
+@login_required
+def draft(round_id: int):
+    round_, recipient = _load(round_id)
+    try:
+        response = services.working_response(recipient, actor=current_user, now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(round_id)
+    db.session.commit()
+    by_section: dict = {}
+    for comment in response.comments:
+        by_section.setdefault(comment.section_id, []).append(comment)
+    return render_template("responses/draft.html", round_=round_, recipient=recipient,
+                           response=response, by_section=by_section,
+                           documents=[(v, document(v)) for v in round_.versions],
+                           form=CommentForm(), field_labels=FIELD_LABELS)
+
+
+def _comment_reply(round_id, comment=None, error=None, status=200):
+    """JSON for the autosave script; a redirect back to the page otherwise."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if wants_json:
+        if error is not None:
+            body = {"error": error.message}
+            if isinstance(error, services.StaleComment):
+                body.update(theirs=error.theirs.text, mine=error.mine,
+                            revision=error.theirs.revision)
+            return jsonify(body), error.status_code
+        return jsonify(id=comment.id, revision=comment.revision,
+                       url=url_for(".update_comment", round_id=round_id,
+                                   comment_id=comment.id)), status
+    if error is not None:
+        flash(error.message + (f" — {error.theirs.text}" if isinstance(
+            error, services.StaleComment) else ""), "error")
+    else:
+        flash(_("Đã lưu ý kiến."), "success")
+    anchor = f"s-{comment.section.key}" if comment and comment.section else None
+    return redirect(url_for(".draft", round_id=round_id, _anchor=anchor))
+
+
+def _data(form: CommentForm) -> services.CommentData:
+    section = form.section_id.data
+    return services.CommentData(text=form.text.data or "",
+                                section_id=int(section) if section and section.isdigit()
+                                else None, proposed_wording=form.proposed_wording.data or "",
+                                reason=form.reason.data or "")
+
+
+@bp.route("/comments", methods=["POST"])
+@login_required
+def create_comment(round_id: int):
+    _round, recipient = _load(round_id)
+    form = CommentForm()
+    try:
+        response = services.working_response(recipient, actor=current_user, now=now_utc())
+        comment = services.save_comment(response, _data(form), actor=current_user,
+                                        now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        return _comment_reply(round_id, error=error)
+    db.session.commit()
+    return _comment_reply(round_id, comment, status=201)
+
+
+def _own_comment(recipient, comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or comment.response.recipient_id != recipient.id:
+        abort(404)
+    return comment
+
+
+@bp.route("/comments/<int:comment_id>", methods=["POST"])
+@login_required
+def update_comment(round_id: int, comment_id: int):
+    _round, recipient = _load(round_id)
+    comment = _own_comment(recipient, comment_id)
+    form = CommentForm()
+    revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
+    try:
+        services.save_comment(comment.response, _data(form), actor=current_user,
+                              now=now_utc(), comment=comment, revision=revision)
+    except DomainError as error:
+        db.session.rollback()
+        return _comment_reply(round_id, error=error)
+    db.session.commit()
+    return _comment_reply(round_id, comment)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+@login_required
+def delete_comment(round_id: int, comment_id: int):
+    _round, recipient = _load(round_id)
+    comment = _own_comment(recipient, comment_id)
+    try:
+        services.delete_comment(comment, actor=current_user, now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Đã xóa ý kiến."), "success")
+    return redirect(url_for(".draft", round_id=round_id))
+
+
+def _response(recipient, response_id: int) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or response.recipient_id != recipient.id:
+        abort(404)
+    return response
+
+
+@bp.route("/review")
+@login_required
+def review(round_id: int):
+    round_, recipient = _load(round_id)
+    response = services.editable_response(recipient) or services.submitted_response(recipient)
+    if response is None:
+        flash(_("Chưa có ý kiến nào được soạn."), "info")
+        return _back(round_id)
+    return render_template("responses/review.html", round_=round_, recipient=recipient,
+                           response=response, return_form=ReturnForm(),
+                           review_lines=[p.split(". ", 1)[1] for p in comment_paragraphs(response)],
+                           letter_form=ReplyLetterForm(reply_notation=recipient.agency.code),
+                           can_approve=can_approve(current_user, recipient))
+
+
+@bp.route("/return", methods=["POST"])
+@login_required
+def return_(round_id: int):
+    _round, recipient = _load(round_id)
+    response = services.editable_response(recipient) or abort(404)
+    return _run(round_id, lambda f: services.return_response(
+        response, f.note.data, actor=current_user, now=now_utc()),
+        _("Đã trả lại dự thảo ý kiến cho người soạn."), ReturnForm())
+
+
+@bp.route("/submit", methods=["POST"])
+@login_required
+def submit(round_id: int):
+    _round, recipient = _load(round_id)
+    response = services.editable_response(recipient)
+    if response is None:  # a second click after the first one went through
+        flash(_("Ý kiến này đã được gửi."), "info")
+        return _back(round_id)
+    return _run(round_id, lambda f: services.submit_response(
+        response, _letter(f), actor=current_user, now=now_utc()),
+        _("Đã duyệt và gửi ý kiến tới cơ quan chủ trì."), ReplyLetterForm())
+
+
+@bp.route("/agree", methods=["POST"])
+@login_required
+def agree(round_id: int):
+    _round, recipient = _load(round_id)
+    return _run(round_id, lambda f: services.agree(
+        recipient, _letter(f), actor=current_user, now=now_utc()),
+        _("Đã gửi văn bản thống nhất, không có ý kiến."), ReplyLetterForm())
+
+
+@bp.route("/responses/<int:response_id>/letter.docx")
+@login_required
+def letter(round_id: int, response_id: int):
+    _round, recipient = _load(round_id)
+    response = _response(recipient, response_id)
+    signer = response.submitted_by or current_user
+    data = build_letter(reply_letter(response, signer=signer))
+    return download_response(data, f"cong-van-tra-loi-{response.reference.replace('/', '-')}"
+                                   f"{'' if response.reference else response.id}.docx")
+
+
+@bp.route("/responses/<int:response_id>/scan")
+@login_required
+def scan(round_id: int, response_id: int):
+    _round, recipient = _load(round_id)
+    response = _response(recipient, response_id)
+    if response.scan is None or not can_read_response(current_user, response):
+        abort(404)
+    return download_response(response.scan.data, response.scan.filename, "application/pdf")

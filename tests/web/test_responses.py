@@ -1,0 +1,194 @@
+"""Agency answers through HTTP: the whole flow, autosave JSON, conflicts, privacy, paper replies."""
+import io
+from datetime import UTC, datetime
+
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from commentflow.accounts.models import Role
+from commentflow.extensions import db
+from commentflow.responses.models import Comment, Response, ResponseState
+from tests.conftest import csrf_token_from
+from tests.factories import make_agency, make_sent_round, make_user
+
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def world(app):
+    agency = make_agency(name="Sở Tài chính", code="STC")
+    round_, recipient, lead = make_sent_round(
+        lead_agency=make_agency(name="Sở Y tế", code="SYT"), recipient_agency=agency)
+    people = {"leader": make_user(agency=agency, roles=(Role.LEADER,),
+                                  full_name="Trần Văn Minh", position="Phó Giám đốc"),
+              "staff": make_user(agency=agency, roles=(Role.STAFF,), full_name="Lê Thị Hoa"),
+              "clerk": make_user(agency=agency, roles=(Role.CLERK,))}
+    sections = {s.key: s for s in round_.versions[0].sections}
+    db.session.commit()
+    return {"round": round_, "recipient": recipient, "lead": lead, "sections": sections,
+            **people}
+
+
+def _client(app, login_as, user):
+    return login_as(user, test_client=app.test_client())
+
+
+def _token(client, world):
+    return csrf_token_from(client.get(f"/inbox/{world['round'].id}"))
+
+
+def _comment(client, world, key, text, **extra):
+    section = world["sections"][key].id if key else ""
+    return client.post(f"/inbox/{world['round'].id}/comments", headers=JSON, data={
+        "csrf_token": _token(client, world), "section_id": section, "text": text, **extra})
+
+
+def test_whole_flow_through_the_pages(app, login_as, world):
+    rid = world["round"].id
+    clerk = _client(app, login_as, world["clerk"])
+    clerk.post(f"/inbox/{rid}/register", data={"csrf_token": _token(clerk, world),
+                                               "number": "970", "received_on": "2024-07-21"})
+    leader = _client(app, login_as, world["leader"])
+    leader.post(f"/inbox/{rid}/assign", data={
+        "csrf_token": _token(leader, world), "handler_id": str(world["staff"].id),
+        "instruction": "Chủ trì tham mưu"})
+    staff = _client(app, login_as, world["staff"])
+    page = staff.get(f"/inbox/{rid}").get_data(as_text=True)
+    assert "Số đến: 970, Ngày: 21/07/2024" in page and "Chủ trì: Lê Thị Hoa" in page
+    assert "Soạn ý kiến theo từng mục" in page
+    draft_page = staff.get(f"/inbox/{rid}/draft").get_data(as_text=True)
+    assert 'data-section="III.2.a"' in draft_page and "autosave.js" in draft_page
+    for key in ("III.2.a", "PL.2.b", None):
+        response = _comment(staff, world, key, f"Đề nghị làm rõ {key or 'bố cục'}",
+                            proposed_wording="Sửa lại cho rõ", reason="Chưa rõ ràng")
+        assert response.status_code == 201 and response.json["revision"] == 1
+    review = leader.get(f"/inbox/{rid}/review").get_data(as_text=True)
+    assert "Tại điểm a khoản 2 Mục III: Đề nghị làm rõ III.2.a" in review
+    assert "Tại Phụ lục, STT 2, điểm b" in review
+    pdf = (io.BytesIO(b"%PDF-1.4\n%scan\n"), "2711-STC.pdf")
+    result = leader.post(f"/inbox/{rid}/submit", content_type="multipart/form-data", data={
+        "csrf_token": _token(leader, world), "reply_number": "2711",
+        "reply_notation": "STC-NS", "reply_date": "2024-07-08", "scan": pdf})
+    assert result.status_code == 302
+    db.session.rollback()
+    submitted = db.session.scalar(select(Response).where(
+        Response.state == ResponseState.SUBMITTED))
+    assert submitted.reference == "2711/STC-NS" and len(submitted.comments) == 3
+    letter = Document(io.BytesIO(staff.get(
+        f"/inbox/{rid}/responses/{submitted.id}/letter.docx").data))
+    texts = [p.text for p in letter.paragraphs]
+    assert any(t.startswith("Phúc đáp Công văn số 2159/SYT-TCCB ngày 02/07/2024 của Sở Y tế")
+               for t in texts)
+    assert any(t.startswith("1. Tại điểm a khoản 2 Mục III: Đề nghị làm rõ III.2.a") for t in texts)
+    tracker = world["lead"]
+    lead = _client(app, login_as, tracker)
+    html = lead.get(f"/rounds/{rid}/tracker").get_data(as_text=True)
+    assert "Đã gửi ý kiến đúng hạn: 1" in html and "2711/STC-NS" in html
+    assert '<td class="num">3</td>' in html
+    assert lead.get(f"/rounds/{rid}/responses/{submitted.id}/scan").data.startswith(b"%PDF")
+
+
+def test_autosave_conflict_returns_both_texts(app, login_as, world):
+    staff = _client(app, login_as, world["staff"])
+    created = _comment(staff, world, "I.1.a", "Bản đầu").json
+    url = created["url"]
+    other = make_user(agency=world["recipient"].agency, roles=(Role.STAFF,))
+    db.session.commit()
+    colleague = _client(app, login_as, other)
+    colleague.post(url, headers=JSON, data={"csrf_token": _token(colleague, world),
+                                            "text": "Bản đồng nghiệp", "revision": "1",
+                                            "section_id": world["sections"]["I.1.a"].id})
+    stale = staff.post(url, headers=JSON, data={"csrf_token": _token(staff, world),
+                                                "text": "Bản của tôi", "revision": "1",
+                                                "section_id": world["sections"]["I.1.a"].id})
+    assert stale.status_code == 409
+    assert (stale.json["theirs"], stale.json["mine"]) == ("Bản đồng nghiệp", "Bản của tôi")
+    db.session.rollback()
+    assert db.session.scalar(select(Comment.text)) == "Bản đồng nghiệp"
+
+
+def test_expired_session_gets_401_for_autosave(app, world):
+    anonymous = app.test_client()
+    response = anonymous.post(f"/inbox/{world['round'].id}/comments", headers=JSON,
+                              data={"text": "x"})
+    assert response.status_code in (400, 401)  # no session: refused, never saved
+    assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_empty_comment_is_refused_with_a_message(app, login_as, world):
+    staff = _client(app, login_as, world["staff"])
+    response = _comment(staff, world, "I.1.a", "   ")
+    assert response.status_code == 422
+    assert "không được để trống" in response.json["error"]
+
+
+def test_double_click_on_submit_records_one_submission(app, login_as, world):
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "I.1.a", "Ý kiến")
+    leader = _client(app, login_as, world["leader"])
+    data = {"csrf_token": _token(leader, world), "reply_number": "1",
+            "reply_notation": "STC-NS", "reply_date": "2024-07-08"}
+    leader.post(f"/inbox/{world['round'].id}/submit", data=data)
+    second = leader.post(f"/inbox/{world['round'].id}/submit", data=data)
+    assert second.status_code == 302
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Response.id))) == 1
+
+
+def test_lead_office_never_sees_unsent_work(app, login_as, world):
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "I.1.a", "Bí mật nội bộ")
+    db.session.rollback()
+    response = db.session.scalar(select(Response))
+    lead = _client(app, login_as, world["lead"])
+    assert lead.get(f"/rounds/{world['round'].id}/responses/{response.id}").status_code == 404
+    assert "Bí mật nội bộ" not in lead.get(
+        f"/rounds/{world['round'].id}/tracker").get_data(as_text=True)
+
+
+def test_other_agencies_get_nothing(app, login_as, world):
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "I.1.a", "Ý kiến riêng")
+    db.session.rollback()
+    response = db.session.scalar(select(Response))
+    comment = db.session.scalar(select(Comment))
+    outsider = make_user(agency=make_agency(), roles=(Role.LEADER, Role.STAFF, Role.CLERK))
+    db.session.commit()
+    other = _client(app, login_as, outsider)
+    rid = world["round"].id
+    for url in (f"/inbox/{rid}/draft", f"/inbox/{rid}/review",
+                f"/inbox/{rid}/responses/{response.id}/letter.docx"):
+        result = other.get(url)
+        assert result.status_code == 404, url
+        assert "Ý kiến riêng" not in result.get_data(as_text=True)
+    token = csrf_token_from(other.get("/"))
+    result = other.post(f"/inbox/{rid}/comments/{comment.id}", headers=JSON,
+                        data={"csrf_token": token, "text": "chen vao", "revision": "1"})
+    assert result.status_code == 404
+    db.session.rollback()
+    assert db.session.scalar(select(Comment.text)) == "Ý kiến riêng"
+
+
+def test_paper_reply_entered_by_the_lead_office(app, login_as, world):
+    lead = _client(app, login_as, world["lead"])
+    rid = world["round"].id
+    page = lead.get(f"/rounds/{rid}/paper-reply")
+    response = lead.post(f"/rounds/{rid}/paper-reply", data={
+        "csrf_token": csrf_token_from(page), "recipient_id": str(world["recipient"].id),
+        "reply_number": "2711", "reply_notation": "STC-NS", "reply_date": "2024-07-08",
+        "comments-0-section_id": str(world["sections"]["III.2.a"].id),
+        "comments-0-text": "Đề nghị bỏ điểm này", "comments-0-reason": "Trùng lặp"})
+    assert response.status_code == 302
+    html = lead.get(f"/rounds/{rid}/tracker").get_data(as_text=True)
+    assert "cơ quan chủ trì nhập" in html and "2711/STC-NS" in html
+
+
+def test_agree_without_comments(app, login_as, world):
+    leader = _client(app, login_as, world["leader"])
+    leader.post(f"/inbox/{world['round'].id}/agree", data={
+        "csrf_token": _token(leader, world), "reply_number": "5", "reply_notation": "STC-VP",
+        "reply_date": datetime.now(UTC).date().isoformat()})
+    lead = _client(app, login_as, world["lead"])
+    html = lead.get(f"/rounds/{world['round'].id}/tracker").get_data(as_text=True)
+    assert "Thống nhất, không có ý kiến: 1" in html
