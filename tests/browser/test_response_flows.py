@@ -68,3 +68,34 @@ def test_staff_comment_leader_submits_lead_office_sees_it(page, live_server, bro
     expect(row).to_contain_text("Đã gửi ý kiến đúng hạn")
     expect(row).to_contain_text("2711/STC-NS")
     expect(row.locator("td").last).to_have_text("3")
+
+
+def test_typed_text_survives_an_expired_session_and_an_expired_token(page, live_server,
+                                                                     allowed_errors):
+    allowed_errors += ["/comments", "/csrf-token"]  # the refusals this test provokes
+    round_id = _open_demo_round(live_server.app)
+    log_in(page, live_server, "hoa.stc")
+    page.goto(f"{live_server.url}/inbox/{round_id}/draft")
+    block = page.locator(".comments[data-section='I.2.a']")
+    block.locator("summary").click()
+    # An expired CSRF token: the script fetches a fresh one and the save goes through.
+    block.locator("input[name=csrf_token]").evaluate("input => input.value = 'expired'")
+    block.locator("textarea[name=text]").fill("Ý kiến gõ khi mã bảo mật đã hết hạn.")
+    expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=10_000)
+
+    # An expired session: nothing reaches the server, but the text stays on this computer.
+    general = page.locator("#general-comments form[data-autosave]").last
+    page.context.clear_cookies()
+    general.locator("textarea[name=text]").fill("Ý kiến chung gõ sau khi phiên đã hết.")
+    expect(general.locator(".save-status")).to_contain_text("giữ trên máy này",
+                                                            timeout=10_000)
+    log_in(page, live_server, "hoa.stc")
+    page.goto(f"{live_server.url}/inbox/{round_id}/draft")
+    restored = page.locator("#general-comments textarea[name=text]").first
+    expect(restored).to_have_value("Ý kiến chung gõ sau khi phiên đã hết.")
+    page.wait_for_timeout(500)
+    page.reload()  # restored from this computer, then saved to the server
+    expect(page.locator("#general-comments textarea[name=text]").first) \
+        .to_have_value("Ý kiến chung gõ sau khi phiên đã hết.")
+    expect(page.locator(".comments[data-section='I.2.a'] textarea[name=text]").first) \
+        .to_have_value("Ý kiến gõ khi mã bảo mật đã hết hạn.")
