@@ -1,0 +1,236 @@
+"""Benchmark: the deadline rush — 200 agencies saving comments and submitting at once.
+
+Starts a throwaway PostgreSQL on loopback and gunicorn (several workers) serving the app,
+seeds 200 agencies each with one user and an open round addressed to all of them, then
+lets every agency log in at once, open the draft, save comments on sections (the autosave
+requests, each after 2–6 s of typing) and submit.
+Prints requests per second, p50/p95/p99 latency of comment saves, errors, and counts every
+acknowledged comment back from the database. With --kill-workers, a gunicorn worker is
+killed every 10 s while the rush goes on.
+
+Targets (issue 5): no errors, no acknowledged comment lost, at least 20 saves/s with p95
+under 500 ms on this 2-core machine. Run:
+    .venv/bin/python bench/deadline_rush.py [--agencies 200] [--comments 5] [--kill-workers]
+"""
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
+
+PASSWORD = "mat-khau-thu-tai-1"
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def seed(url: str, agencies: int) -> tuple[int, list[int]]:
+    """Lead office, agencies with one leader-and-staff user each, an open round to all."""
+    from commentflow import create_app
+    from commentflow.accounts.models import Role, User, UserRole
+    from commentflow.accounts.passwords import hash_password
+    from commentflow.core.clock import now_utc
+    from commentflow.directory.models import Agency, AgencyKind
+    from commentflow.drafts.services import create_draft
+    from commentflow.extensions import db
+    from commentflow.rounds.services import RoundData, create_round, open_round
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
+                      "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
+    with app.app_context():
+        now = now_utc()
+        lead_office = Agency(name="Sở Y tế", code="SYT", kind=AgencyKind.DEPARTMENT,
+                             created_at=now, updated_at=now)
+        db.session.add(lead_office)
+        db.session.flush()
+        lead = User(username="lead", full_name="Chuyên viên chủ trì", agency=lead_office,
+                    password_hash=hash_password(PASSWORD), created_at=now, updated_at=now,
+                    role_rows=[UserRole(role=Role.LEAD_STAFF)])
+        db.session.add(lead)
+        ids, hashed = [], hash_password(PASSWORD)
+        for n in range(agencies):
+            agency = Agency(name=f"Đơn vị {n}", code=f"DV{n}", kind=AgencyKind.DEPARTMENT,
+                            display_order=n, created_at=now, updated_at=now)
+            db.session.add(agency)
+            db.session.add(User(username=f"u{n}", full_name=f"Người {n}", agency=agency,
+                                password_hash=hashed, created_at=now, updated_at=now,
+                                role_rows=[UserRole(role=Role.LEADER), UserRole(role=Role.STAFF)]))
+            db.session.flush()
+            ids.append(agency.id)
+        sample = ROOT / "tests/fixtures/samples/du-thao-ke-hoach-218-kien-giang.txt"
+        draft = create_draft("Kế hoạch", sample.read_bytes(), sample.name, actor=lead, now=now,
+                             max_bytes=10**7)
+        round_ = create_round(RoundData(
+            subject="V/v góp ý dự thảo", place="Kiên Giang", letter_date=now.date(),
+            deadline_at=now + timedelta(days=10), signer_position="Giám đốc",
+            signer_name="A", letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
+            agency_ids=ids), actor=lead, now=now)
+        open_round(round_, actor=lead, now=now)
+        sections = [s.id for s in draft.latest_version.sections if s.is_commentable]
+        db.session.commit()
+        return round_.id, sections
+
+
+class Agent:
+    """One agency's browser: a cookie jar and the requests it makes."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, path, data=None, json_reply=False, retries=3):
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        headers = {"Accept": "application/json"} if json_reply else {}
+        for attempt in range(retries):
+            try:
+                with self.opener.open(urllib.request.Request(self.base + path, data=body,
+                                                             headers=headers),
+                                      timeout=30) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode(errors="replace")
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if attempt == retries - 1:  # a killed worker: the browser would retry too
+                    return 0, ""
+                time.sleep(0.2)
+        return 0, ""
+
+    def token(self, path):
+        status, html = self.request(path)
+        match = TOKEN.search(html)
+        return match.group(1) if match else ""
+
+
+def rush(base, round_id, sections, agencies, comments, results, lock, think):
+    def one(n):
+        agent = Agent(base)
+        agent.request("/login", {"csrf_token": agent.token("/login"), "username": f"u{n}",
+                                 "password": PASSWORD})
+        token = agent.token(f"/inbox/{round_id}/draft")
+        for c in range(comments):
+            time.sleep(random.uniform(*think))  # typing, then the autosave fires
+            started = time.perf_counter()
+            status, body = agent.request(f"/inbox/{round_id}/comments", {
+                "csrf_token": token, "section_id": random.choice(sections),
+                "text": f"Ý kiến {c} của đơn vị {n}: đề nghị làm rõ nội dung."},
+                json_reply=True, retries=1)
+            elapsed = time.perf_counter() - started
+            with lock:
+                results["latencies"].append(elapsed)
+                if status == 201:
+                    results["acknowledged"] += 1
+                else:
+                    results["errors"].append(status)
+        status, _ = agent.request(f"/inbox/{round_id}/submit", {
+            "csrf_token": token, "reply_number": str(n + 1), "reply_notation": f"DV{n}-VP",
+            "reply_date": time.strftime("%Y-%m-%d")})
+        with lock:
+            results["submitted"] += status in (200, 302)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(agencies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def killer(master_pid: int, stop: threading.Event, killed: list) -> None:
+    while not stop.wait(10):
+        children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True,
+                                  text=True).stdout.split()
+        if children:
+            victim = int(random.choice(children))
+            os.kill(victim, signal.SIGKILL)
+            killed.append(victim)
+
+
+def count_comments(url: str) -> int:
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as conn:
+        return conn.execute("SELECT count(*) FROM comments WHERE deleted_at IS NULL").fetchone()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agencies", type=int, default=200)
+    parser.add_argument("--comments", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--kill-workers", action="store_true")
+    parser.add_argument("--think-min", type=float, default=2.0,
+                        help="seconds of typing before each autosave, at least")
+    parser.add_argument("--think-max", type=float, default=6.0)
+    args = parser.parse_args()
+
+    cluster = ThrowawayCluster(find_pg_bin()).start()
+    gunicorn = None
+    try:
+        url = cluster.create_database("rush")
+        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
+                   COMMENTFLOW_PASSWORD_METHOD="pbkdf2:sha256:1000")
+        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+                       cwd=ROOT, env=env, check=True, capture_output=True)
+        round_id, sections = seed(url, args.agencies)
+        port = _free_port()
+        gunicorn = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
+             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+            cwd=ROOT, env=env)
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {"latencies": [], "acknowledged": 0, "errors": [], "submitted": 0}
+        lock, stop, killed = threading.Lock(), threading.Event(), []
+        if args.kill_workers:
+            threading.Thread(target=killer, args=(gunicorn.pid, stop, killed),
+                             daemon=True).start()
+        started = time.perf_counter()
+        rush(base, round_id, sections, args.agencies, args.comments, results, lock,
+             (args.think_min, args.think_max))
+        duration = time.perf_counter() - started
+        stop.set()
+        stored = count_comments(url)
+        latencies = sorted(results["latencies"])
+        quantiles = statistics.quantiles(latencies, n=100)
+        print(json.dumps({
+            "agencies": args.agencies, "gunicorn_workers": args.workers,
+            "think_seconds": [args.think_min, args.think_max],
+            "workers_killed": len(killed), "comment_saves": len(latencies),
+            "seconds": round(duration, 1),
+            "saves_per_second": round(len(latencies) / duration, 1),
+            "p50_ms": round(quantiles[49] * 1000), "p95_ms": round(quantiles[94] * 1000),
+            "p99_ms": round(quantiles[98] * 1000), "errors": len(results["errors"]),
+            "error_statuses": sorted(set(results["errors"])),
+            "acknowledged": results["acknowledged"], "in_database": stored,
+            "acknowledged_but_lost": max(results["acknowledged"] - stored, 0),
+            "submissions": results["submitted"]}, indent=1))
+    finally:
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=20)
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
