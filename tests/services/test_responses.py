@@ -200,3 +200,14 @@ def test_sections_of_the_round_are_the_only_targets(agency_world):
     with pytest.raises(ValidationFailed):
         services.save_comment(response, CommentData("x", closing.id), actor=people["staff"],
                               now=_now())
+
+
+def test_scan_over_the_limit_is_refused(agency_world, app):
+    _round, recipient, _lead, people, _ = agency_world
+    app.config["SCAN_MAX_BYTES"] = 100
+    letter = _letter()
+    letter.scan = (PDF + b"0" * 200, "scan.pdf")
+    with pytest.raises(ValidationFailed, match="quá lớn"):
+        services.agree(recipient, letter, actor=people["leader"], now=_now())
+    assert db.session.scalar(select(func.count(Response.id)).where(
+        Response.state == ResponseState.SUBMITTED)) == 0
