@@ -8,6 +8,9 @@ from commentflow.extensions import db
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(draft_group)
+    app.cli.add_command(reminders_group)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(scheduler_command)
 
     @app.cli.command("demo")
     @click.option("--password", help="Use this password for every demo user "
@@ -87,3 +90,47 @@ def draft_outline(path, as_json):
         label = " ".join(part for part in (section.number, section.title or snippet) if part)
         flag = "" if section.commentable else "  (không góp ý)"
         click.echo(f"{'  ' * (section.level - 1)}{section.key:<14} {label}{flag}")
+
+
+@click.group("reminders")
+def reminders_group():
+    """Reminders to agencies that have not answered."""
+
+
+@reminders_group.command("sweep")
+def reminders_sweep():
+    """Queue every reminder that is due now (for cron; the scheduler does it every minute)."""
+    from commentflow.reminders.services import sweep
+
+    counts = sweep(now=now_utc())
+    db.session.commit()
+    click.echo(f"Đã gửi {counts['sent']} lượt nhắc, bỏ qua {counts['skipped']} lượt quá thời điểm.")
+
+
+@click.group("outbox")
+def outbox_group():
+    """The e-mail outbox."""
+
+
+@outbox_group.command("deliver")
+def outbox_deliver():
+    """Send the e-mails that are due (for cron; the scheduler does it every 15 s)."""
+    from commentflow.notifications.outbox import deliver_due
+
+    counts = deliver_due(now=now_utc())
+    click.echo(f"Đã gửi {counts['sent']} thư, {counts['retry']} thư sẽ thử lại, "
+               f"{counts['failed']} thư thất bại.")
+
+
+@click.command("scheduler")
+def scheduler_command():
+    """Run the reminder sweep and the outbox sender until stopped (its own process)."""
+    from flask import current_app
+
+    from commentflow.scheduler import build_scheduler
+
+    click.echo("Bộ lập lịch đang chạy (nhắc hạn mỗi phút, gửi thư mỗi 15 giây). Ctrl+C để dừng.")
+    try:
+        build_scheduler(current_app._get_current_object()).start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

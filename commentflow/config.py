@@ -92,6 +92,8 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "commentflow@localhost")
     MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+    #: The site's address, for links in e-mails.
+    BASE_URL = os.environ.get("COMMENTFLOW_BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 50
     #: Largest signed scan (PDF) of a reply letter.

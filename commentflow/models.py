@@ -3,7 +3,12 @@ from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSessio
 from commentflow.audit.models import AuditEvent  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
-from commentflow.notifications.models import Notification  # noqa: F401
+from commentflow.notifications.models import (  # noqa: F401
+    Notification,
+    OutboxAttempt,
+    OutboxMessage,
+)
+from commentflow.reminders.models import Reminder  # noqa: F401
 from commentflow.responses.models import (  # noqa: F401
     Assignment,
     Comment,

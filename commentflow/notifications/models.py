@@ -20,3 +20,44 @@ class Notification(db.Model):
     url: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
+
+
+class OutboxMessage(db.Model):
+    """An e-mail written in the same transaction as the change that causes it.
+
+    A sender claims due rows with a conditional UPDATE (claimed_until), so two senders never
+    send the same row at once; each try is an OutboxAttempt."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_due", "sent_at", "failed_at",
+                            "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(255))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str] = mapped_column(Text)
+    #: Which round the message is about (the lead office's reminder log), if any.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    #: Held by a sender until then; a sender that died lets it expire and another retries.
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    #: Given up after the last attempt; shown to administrators.
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class OutboxAttempt(db.Model):
+    __tablename__ = "outbox_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_messages.id", ondelete="CASCADE"),
+                                            index=True)
+    attempted_at: Mapped[datetime]
+    succeeded: Mapped[bool]
+    error: Mapped[str] = mapped_column(Text, default="")

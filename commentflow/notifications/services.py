@@ -6,13 +6,27 @@ from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 
 
-def notify_agency(agency_id: int, kind: str, message: str, url: str, *, now) -> int:
-    """One notification per active user of the agency; returns how many were written."""
-    users = db.session.scalars(select(User.id).where(User.agency_id == agency_id,
-                                                     User.is_active_account.is_(True))).all()
-    db.session.add_all(Notification(user_id=user_id, kind=kind, message=message, url=url,
-                                    created_at=now) for user_id in users)
+def notify_users(users, kind: str, message: str, url: str, *, now,
+                 subject: str | None = None, round_id: int | None = None) -> int:
+    """In the app and by e-mail (through the outbox, in this same transaction)."""
+    from commentflow.notifications.outbox import enqueue_email
+
+    subject = subject or "[commentflow] " + (message if len(message) <= 120
+                                             else message[:117] + "…")
+    for user in users:
+        db.session.add(Notification(user_id=user.id, kind=kind, message=message, url=url,
+                                    created_at=now))
+        enqueue_email(user, kind, subject, message, url, now=now, round_id=round_id)
     return len(users)
+
+
+def notify_agency(agency_id: int, kind: str, message: str, url: str, *, now,
+                  subject: str | None = None, round_id: int | None = None) -> int:
+    """Every active user of the agency; returns how many were notified."""
+    users = db.session.scalars(select(User).where(User.agency_id == agency_id,
+                                                  User.is_active_account.is_(True))).all()
+    return notify_users(users, kind, message, url, now=now, subject=subject,
+                        round_id=round_id)
 
 
 def unread_count(user: User) -> int:

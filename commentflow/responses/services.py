@@ -14,8 +14,7 @@ from commentflow.core.text import normalize, normalize_multiline
 from commentflow.core.uploads import check_not_empty, check_size
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
-from commentflow.notifications.models import Notification
-from commentflow.notifications.services import notify_agency
+from commentflow.notifications.services import notify_agency, notify_users
 from commentflow.responses.models import (
     Assignment,
     Comment,
@@ -108,12 +107,9 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
     assignment.assigned_by_id, assignment.assigned_at = actor.id, now
     db.session.add(assignment)
     db.session.flush()
-    url = f"/inbox/{recipient.round_id}"
-    for user in [people[handler_id], *assignment.coordinators]:
-        db.session.add(Notification(user_id=user.id, kind="response.assigned", url=url,
-                                    created_at=now, message=_(
-                                        "Bạn được giao xử lý: %(subject)s.",
-                                        subject=recipient.round.subject)))
+    notify_users([people[handler_id], *assignment.coordinators], "response.assigned",
+                 _("Bạn được giao xử lý: %(subject)s.", subject=recipient.round.subject),
+                 f"/inbox/{recipient.round_id}", now=now, round_id=recipient.round_id)
     record_event("response.assigned", recipient.round, actor=actor, now=now,
                  label=recipient.round.subject,
                  changes={"handler": people[handler_id].full_name,
@@ -270,7 +266,8 @@ def return_response(response: Response, note: str, *, actor, now) -> Response:
     response.returned_at = response.updated_at = now
     notify_agency(response.recipient.agency_id, "response.returned", _(
         "Lãnh đạo trả lại dự thảo ý kiến: %(note)s", note=note),
-        f"/inbox/{response.recipient.round_id}", now=now)
+        f"/inbox/{response.recipient.round_id}", now=now,
+        round_id=response.recipient.round_id)
     record_event("response.returned", response.recipient.round, actor=actor, now=now,
                  label=response.recipient.round.subject, changes={"note": note})
     return response
@@ -295,6 +292,11 @@ def _finish(response: Response, letter: ReplyLetter, kind: ResponseKind, *, acto
         Response.recipient_id == response.recipient_id, Response.id != response.id,
         Response.state == ResponseState.SUBMITTED).values(state=ResponseState.SUPERSEDED))
     recipient = response.recipient
+    notify_agency(recipient.round.agency_id, "response.submitted", _(
+        "%(agency)s đã gửi ý kiến về %(subject)s (văn bản số %(ref)s).",
+        agency=recipient.agency.name, subject=recipient.round.subject,
+        ref=response.reference), f"/rounds/{recipient.round_id}/tracker", now=now,
+        round_id=recipient.round_id)
     record_event("response.submitted", recipient.round, actor=actor, now=now,
                  label=f"{recipient.round.subject} — {recipient.agency.name}",
                  changes={"kind": kind.value, "reply": response.reference,

@@ -4,7 +4,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commentflow.extensions import db
@@ -71,6 +81,11 @@ class Round(db.Model):
     deadline_at: Mapped[datetime]
     #: "Quá thời hạn … xem như thống nhất": no answer counts as agreement.
     silence_is_agreement: Mapped[bool] = mapped_column(default=True)
+    #: Reminder policy: mornings N days before, the last day's morning, an overdue notice.
+    reminder_days_before: Mapped[list] = mapped_column(JSON, default=lambda: [3, 1])
+    reminder_hour: Mapped[int] = mapped_column(default=8)
+    remind_on_last_day: Mapped[bool] = mapped_column(default=True)
+    send_overdue_notice: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -92,6 +107,13 @@ class Round(db.Model):
     def reference(self) -> str:
         """ "2159/SYT-TCCB" (or the notation alone while no number is given)."""
         return "/".join(part for part in (self.letter_number, self.letter_notation) if part)
+
+    @property
+    def reminder_policy(self):
+        from commentflow.reminders.planning import Policy
+
+        return Policy(tuple(self.reminder_days_before or ()), self.reminder_hour,
+                      self.remind_on_last_day, self.send_overdue_notice)
 
     def is_past_deadline(self, now: datetime) -> bool:
         return now >= self.deadline_at

@@ -40,6 +40,8 @@ def init_filters(app: Flask) -> None:
 
         from commentflow.web.navigation import main_nav
 
+        if not has_request_context():  # e-mails rendered by the scheduler or the CLI
+            return {"current_locale": str(get_locale())}
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
                 "current_path": request.full_path.rstrip("?"),
                 "nav_items": main_nav(current_user),

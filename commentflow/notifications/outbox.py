@@ -1,0 +1,128 @@
+"""The e-mail outbox: enqueue with the change, deliver later with retries and backoff."""
+import logging
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from sqlalchemy import and_, or_, select, update
+
+from commentflow.extensions import db
+from commentflow.notifications.models import OutboxAttempt, OutboxMessage
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8, 16 … minutes between tries."""
+    return timedelta(minutes=2 ** max(attempts - 1, 0))
+
+
+def enqueue_email(user, kind: str, subject: str, message: str, path: str, *, now,
+                  round_id: int | None = None) -> OutboxMessage | None:
+    """Queue a Vietnamese e-mail (plain text and HTML, with a link) for one user."""
+    if not user.email:
+        return None
+    link = current_app.config["BASE_URL"].rstrip("/") + path
+    context = {"user": user, "message": message, "link": link, "subject": subject}
+    row = OutboxMessage(kind=kind, to_user_id=user.id, to_address=user.email, subject=subject,
+                        text_body=render_template("emails/message.txt", **context),
+                        html_body=render_template("emails/message.html", **context),
+                        round_id=round_id, created_at=now, next_attempt_at=now)
+    db.session.add(row)
+    return row
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    return db.session.execute(
+        update(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None), OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .values(claimed_until=now + LEASE)).rowcount == 1
+
+
+def _email(row: OutboxMessage) -> EmailMessage:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = row.to_address
+    email["Subject"] = row.subject
+    email["Date"] = format_datetime(row.created_at)
+    # One Message-ID per outbox row: a retried message is recognisably the same message.
+    email["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}",
+                                     domain=config["MAIL_SENDER"].rsplit("@", 1)[-1])
+    email["X-Commentflow-Outbox-Id"] = str(row.id)
+    email.set_content(row.text_body)
+    email.add_alternative(row.html_body, subtype="html")
+    return email
+
+
+def _send(email: EmailMessage) -> None:
+    config = current_app.config
+    if not config["MAIL_SERVER"]:  # development: write .eml files instead of sending
+        folder = Path(current_app.instance_path) / "outbox"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(email))
+        return
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                      timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def deliver_due(*, now: datetime, limit: int = 200) -> dict:
+    """Send what is due; each message is claimed, sent and recorded in its own transaction."""
+    due = db.session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).all()
+    db.session.commit()
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    for message_id in due:
+        if not _claim(message_id, now):
+            db.session.rollback()
+            continue
+        db.session.commit()  # the claim is visible to every other sender before we send
+        counts[_deliver_one(db.session.get(OutboxMessage, message_id), now)] += 1
+    return counts
+
+
+def _deliver_one(row: OutboxMessage, now: datetime) -> str:
+    row.attempts += 1
+    try:
+        _send(_email(row))
+    except (OSError, smtplib.SMTPException) as error:
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        row.claimed_until = None
+        outcome = "retry"
+        if row.attempts >= MAX_ATTEMPTS:
+            row.failed_at, outcome = now, "failed"
+            log.warning("outbox message %s failed for good: %s", row.id, row.last_error)
+        else:
+            row.next_attempt_at = now + backoff(row.attempts)
+        db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=False,
+                                     error=row.last_error))
+    else:
+        row.sent_at, row.claimed_until, outcome = now, None, "sent"
+        db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=True))
+    db.session.commit()
+    return outcome
+
+
+def failures(limit: int = 100) -> list[OutboxMessage]:
+    """Messages given up on, or still waiting after a failed try."""
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None),
+        or_(OutboxMessage.failed_at.is_not(None),
+            and_(OutboxMessage.attempts > 0, OutboxMessage.last_error != "")))
+        .order_by(OutboxMessage.created_at.desc()).limit(limit)))

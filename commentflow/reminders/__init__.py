@@ -1,0 +1,1 @@
+"""Reminders that chase agencies which have not answered, sent exactly once each."""

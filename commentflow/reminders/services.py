@@ -1,0 +1,128 @@
+"""The reminder sweep: due reminders become rows (once), in-app notices and e-mails."""
+import logging
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from commentflow.accounts.models import Role, User, UserRole
+from commentflow.core.dates import format_deadline
+from commentflow.extensions import db
+from commentflow.notifications.services import notify_users
+from commentflow.reminders.models import Reminder
+from commentflow.reminders.planning import LAST_DAY, OVERDUE, Policy, due, plan
+from commentflow.responses.models import Assignment, Response, ResponseState
+from commentflow.rounds.models import Round, RoundRecipient, RoundState
+
+log = logging.getLogger(__name__)
+
+
+def _waiting_recipients():
+    """Recipients of open rounds that have not submitted (nor answered "thống nhất")."""
+    submitted = exists().where(Response.recipient_id == RoundRecipient.id,
+                               Response.state == ResponseState.SUBMITTED)
+    return db.session.execute(
+        select(RoundRecipient.id, RoundRecipient.round_id, RoundRecipient.agency_id,
+               RoundRecipient.extended_deadline_at, Round.deadline_at,
+               Round.reminder_days_before, Round.reminder_hour, Round.remind_on_last_day,
+               Round.send_overdue_notice, Round.subject)
+        .join(Round, Round.id == RoundRecipient.round_id)
+        .where(Round.state == RoundState.OPEN, ~submitted)).all()
+
+
+def _insert(rows: list[dict]) -> set[tuple]:
+    """Insert reminder rows, ignoring those that exist; returns the keys this call created.
+
+    The unique (round, agency, kind) makes a reminder happen once, even when two sweeps run
+    at the same moment: the second insert of a key does nothing.
+    """
+    if not rows:
+        return set()
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Reminder).values(rows).on_conflict_do_nothing(
+        index_elements=["round_id", "agency_id", "kind"]).returning(
+        Reminder.round_id, Reminder.agency_id, Reminder.kind)
+    return {tuple(row) for row in db.session.execute(statement)}
+
+
+def sweep(*, now: datetime) -> dict:
+    """Queue every reminder whose moment has come; skip those whose moment has passed."""
+    zone = current_app.config["TIMEZONE"]
+    existing = {tuple(r) for r in db.session.execute(
+        select(Reminder.round_id, Reminder.agency_id, Reminder.kind)
+        .join(Round, Round.id == Reminder.round_id).where(Round.state == RoundState.OPEN))}
+    candidates, context = [], {}
+    for row in _waiting_recipients():
+        deadline = row.extended_deadline_at or row.deadline_at
+        policy = Policy(tuple(row.reminder_days_before or ()), row.reminder_hour,
+                        row.remind_on_last_day, row.send_overdue_notice)
+        for item, useful in due(plan(deadline, policy, zone), now=now, deadline=deadline):
+            key = (row.round_id, row.agency_id, item.kind)
+            if key in existing:
+                continue
+            candidates.append({"round_id": row.round_id, "agency_id": row.agency_id,
+                               "kind": item.kind, "scheduled_at": item.at, "created_at": now,
+                               "sent_at": now if useful else None,
+                               "skipped_at": None if useful else now})
+            context[key] = (row, deadline, useful)
+    created = _insert(candidates)
+    sent = [key for key in created if context[key][2]]
+    _notify(sent, context, now=now, zone=zone)
+    counts = {"sent": len(sent), "skipped": len(created) - len(sent)}
+    log.info("reminder sweep at %s: %s", now.isoformat(), counts)
+    return counts
+
+
+def _people(keys) -> tuple[dict, dict]:
+    """Active users per agency (with their roles) and assignees per recipient, in 2 queries."""
+    agency_ids = {key[1] for key in keys}
+    users: dict[int, list[User]] = {}
+    for user in db.session.scalars(select(User).where(User.agency_id.in_(agency_ids),
+                                                      User.is_active_account.is_(True))
+                                   .join(UserRole).distinct()):
+        users.setdefault(user.agency_id, []).append(user)
+    assignments = {a.recipient_id: a for a in db.session.scalars(
+        select(Assignment).join(RoundRecipient, RoundRecipient.id == Assignment.recipient_id)
+        .where(RoundRecipient.agency_id.in_(agency_ids)))}
+    return users, assignments
+
+
+def _audience(kind: str, agency_users: list[User], assignment: Assignment | None) -> list[User]:
+    if assignment is not None:
+        chosen = [assignment.handler, *assignment.coordinators]
+    else:
+        chosen = [u for u in agency_users if u.has_role(Role.STAFF)] or list(agency_users)
+    if kind in (LAST_DAY, OVERDUE):  # the leaders get a copy on the last day and after it
+        chosen += [u for u in agency_users if u.has_role(Role.LEADER)]
+    unique = {u.id: u for u in chosen if u.is_active}
+    return list(unique.values())
+
+
+def _notify(keys, context, *, now, zone) -> None:
+    if not keys:
+        return
+    users, assignments = _people(keys)
+    reminders = {(r.round_id, r.agency_id, r.kind): r for r in db.session.scalars(
+        select(Reminder).where(Reminder.sent_at == now))}
+    for key in keys:
+        row, deadline, _useful = context[key]
+        kind = key[2]
+        audience = _audience(kind, users.get(row.agency_id, []), assignments.get(row.id))
+        if kind == OVERDUE:
+            message = _("Đã quá hạn góp ý %(subject)s (%(deadline)s) mà đơn vị chưa gửi ý kiến.",
+                        subject=row.subject, deadline=format_deadline(deadline, zone))
+        else:
+            message = _("Nhắc hạn góp ý %(subject)s: hạn %(deadline)s; đơn vị chưa gửi ý kiến.",
+                        subject=row.subject, deadline=format_deadline(deadline, zone))
+        notify_users(audience, f"reminder.{kind}", message, f"/inbox/{row.round_id}", now=now,
+                     round_id=row.round_id)
+        if key in reminders:
+            reminders[key].recipients_count = len(audience)
+
+
+def round_reminders(round_: Round) -> list[Reminder]:
+    return list(db.session.scalars(select(Reminder).where(Reminder.round_id == round_.id)
+                                   .order_by(Reminder.scheduled_at, Reminder.id)))

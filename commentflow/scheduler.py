@@ -1,0 +1,54 @@
+"""The scheduler process: the reminder sweep and the outbox sender on fixed intervals.
+
+Run it as its own process (`flask --app app scheduler`), never inside the web workers.
+Jobs keep no state of their own: reminders and messages are rows, claimed with conditional
+updates, so two schedulers started by mistake still send everything exactly once.
+"""
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from commentflow.core.clock import now_utc
+from commentflow.extensions import db
+
+log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
+OUTBOX_SECONDS = 15
+
+
+def run_sweep(app: Flask) -> dict:
+    from commentflow.reminders.services import sweep
+
+    with app.app_context():
+        try:
+            counts = sweep(now=now_utc())
+            db.session.commit()
+            return counts
+        except Exception:
+            db.session.rollback()
+            log.exception("reminder sweep failed; the next run retries")
+            raise
+        finally:
+            db.session.remove()
+
+
+def run_outbox(app: Flask) -> dict:
+    from commentflow.notifications.outbox import deliver_due
+
+    with app.app_context():
+        try:
+            return deliver_due(now=now_utc())
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC")
+    scheduler.add_job(run_sweep, "interval", seconds=SWEEP_SECONDS, args=[app],
+                      id="reminders.sweep", max_instances=1, coalesce=True,
+                      replace_existing=True, next_run_time=now_utc())
+    scheduler.add_job(run_outbox, "interval", seconds=OUTBOX_SECONDS, args=[app],
+                      id="outbox.deliver", max_instances=1, coalesce=True,
+                      replace_existing=True, next_run_time=now_utc())
+    return scheduler

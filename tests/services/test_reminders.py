@@ -1,0 +1,158 @@
+"""The reminder sweep with an injected clock: who gets what, when — once, even when racing."""
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from commentflow.accounts.models import Role
+from commentflow.core.dates import local_to_utc
+from commentflow.extensions import db
+from commentflow.notifications.models import Notification, OutboxMessage
+from commentflow.reminders.models import Reminder
+from commentflow.reminders.services import sweep
+from commentflow.responses.services import ReplyLetter, agree
+from commentflow.rounds.services import extend_for_agency
+from tests.factories import make_agency, make_round, make_user
+
+
+@pytest.fixture
+def round_world(app):
+    """A round due before 00:00 local, 20 days from now, to three agencies."""
+    from datetime import UTC, datetime, time
+
+    day = (datetime.now(UTC) + timedelta(days=20)).date()
+    deadline = local_to_utc(day, time(0, 0))
+    lead = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"))
+    agencies = [make_agency(name=f"Sở {n}") for n in range(3)]
+    staff = {a.id: make_user(agency=a, roles=(Role.STAFF,), email=f"staff{a.id}@example.vn")
+             for a in agencies}
+    leaders = {a.id: make_user(agency=a, roles=(Role.LEADER,), email=f"lead{a.id}@example.vn")
+               for a in agencies}
+    round_ = make_round(lead, agencies, deadline_at=deadline, open_=True)
+    db.session.commit()
+    return round_, deadline, agencies, staff, leaders
+
+
+def _reminders():
+    return sorted(db.session.execute(select(Reminder.agency_id, Reminder.kind,
+                                            Reminder.sent_at.is_not(None))).all())
+
+
+def _local(deadline, days, hour):
+    return deadline - timedelta(days=days) + timedelta(hours=hour)
+
+
+def test_walk_through_the_schedule(round_world):
+    round_, deadline, agencies, staff, leaders = round_world
+    before_3 = _local(deadline, 3, 8)
+    assert sweep(now=before_3 - timedelta(minutes=1)) == {"sent": 0, "skipped": 0}
+    assert sweep(now=before_3 + timedelta(minutes=1)) == {"sent": 3, "skipped": 0}
+    assert sweep(now=before_3 + timedelta(minutes=2)) == {"sent": 0, "skipped": 0}
+    first = agencies[0]
+    agree(round_.recipients[0], ReplyLetter("1", "S-VP", before_3.date()),
+          actor=leaders[first.id], now=before_3 + timedelta(hours=1))
+    last_day = _local(deadline, 1, 8)
+    assert sweep(now=last_day + timedelta(minutes=5)) == {"sent": 2, "skipped": 0}
+    assert sweep(now=deadline + timedelta(minutes=5)) == {"sent": 2, "skipped": 0}
+    db.session.commit()
+    assert [r for r in _reminders() if r[0] == first.id] == [(first.id, "before_3", True)]
+    # Staff get every reminder; leaders the last day's copy and the overdue notice.
+    second = agencies[1]
+    to_staff = db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == staff[second.id].id, Notification.kind.like("reminder.%")))
+    to_leader = db.session.scalars(select(Notification.kind).where(
+        Notification.user_id == leaders[second.id].id,
+        Notification.kind.like("reminder.%"))).all()
+    assert to_staff == 3 and sorted(to_leader) == ["reminder.last_day", "reminder.overdue"]
+    mails = db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind.like("reminder.%")))
+    assert mails == 3 + 2 * 2 + 2 * 2  # before_3 ×3 staff; last day and overdue ×2 people ×2
+
+
+def test_an_extension_moves_the_schedule(round_world):
+    round_, deadline, agencies, staff, leaders = round_world
+    lead = round_.created_by
+    recipient = round_.recipients[1]
+    extend_for_agency(recipient, deadline + timedelta(days=10), "Xin lùi hạn", actor=lead,
+                      now=_local(deadline, 5, 0))
+    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
+    sweep(now=deadline + timedelta(minutes=1))
+    db.session.commit()
+    kinds = [r[1] for r in _reminders() if r[0] == recipient.agency_id]
+    assert kinds == []  # its own deadline is ten days later: nothing due yet
+    sweep(now=deadline + timedelta(days=10, minutes=1))
+    db.session.commit()
+    kinds = sorted(r[1] for r in _reminders() if r[0] == recipient.agency_id)
+    assert kinds == ["before_3", "last_day", "overdue"]
+
+
+def test_six_hour_outage_sends_what_is_still_useful(round_world):
+    round_, deadline, *_ = round_world
+    last_day = _local(deadline, 1, 8)
+    # Down from two hours before the last day's reminder to four hours after it.
+    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
+    db.session.commit()
+    counts = sweep(now=last_day + timedelta(hours=4))
+    assert counts == {"sent": 3, "skipped": 0}
+    db.session.commit()
+    assert sweep(now=deadline + timedelta(hours=6)) == {"sent": 3, "skipped": 0}
+
+
+def test_down_across_every_moment_only_the_overdue_notice_goes(round_world):
+    _round, deadline, *_ = round_world
+    counts = sweep(now=deadline + timedelta(hours=6))
+    assert counts == {"sent": 3, "skipped": 6}  # before_3 and last_day skipped for each
+
+
+def test_killed_mid_sweep_loses_nothing(round_world):
+    _round, deadline, *_ = round_world
+    moment = _local(deadline, 3, 8) + timedelta(minutes=1)
+    sweep(now=moment)
+    db.session.rollback()  # the process died before committing
+    assert sweep(now=moment + timedelta(minutes=1)) == {"sent": 3, "skipped": 0}
+
+
+def test_two_schedulers_at_once_send_each_reminder_once(round_world, app_factory, backend):
+    _round, deadline, *_ = round_world
+    moment = _local(deadline, 3, 8) + timedelta(minutes=1)
+    apps = [app_factory(), app_factory()]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run(app):
+        with app.app_context():
+            barrier.wait()
+            results.append(sweep(now=moment))
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r["sent"] for r in results) == 3  # each key was inserted by one sweep only
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Reminder.id))) == 3
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind == "reminder.before_3")) == 3
+
+
+def test_sweep_queries_do_not_grow_with_agencies(app, round_world):
+    from sqlalchemy import event
+
+    round_, deadline, *_ = round_world
+    for n in range(40):
+        round_.recipients.append(type(round_.recipients[0])(
+            agency_id=make_agency(name=f"Thêm {n}").id, added_at=deadline, position=10 + n))
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) <= 8, reads
