@@ -1,5 +1,6 @@
 # commentflow — the two commands a new machine needs:
 #   make run    install, migrate, load the demo province, serve on http://127.0.0.1:5000
+#               (with the scheduler beside it: reminders and e-mail to instance/outbox/)
 #   make test   install (PostgreSQL and Chromium too, via apt-get), run the whole suite
 VENV ?= .venv
 PYTHON ?= python3
@@ -29,6 +30,9 @@ install-dev: $(VENV)/.dev install
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	@echo "Bộ lập lịch (nhắc hạn, gửi thư) chạy cùng máy chủ; thư được ghi vào instance/outbox/."
+	$(FLASK) scheduler & SCHEDULER=$$!; \
+	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test-deps:

@@ -76,13 +76,14 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.directory.views import bp as directory_bp
     from commentflow.drafts.views import bp as drafts_bp
     from commentflow.home.views import bp as home_bp
+    from commentflow.notifications.views import admin_bp as outbox_admin_bp
     from commentflow.notifications.views import bp as notifications_bp
     from commentflow.responses.views import bp as responses_bp
     from commentflow.rounds.inbox_views import bp as inbox_bp
     from commentflow.rounds.views import bp as rounds_bp
 
     for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp,
-                      rounds_bp, inbox_bp, responses_bp, notifications_bp):
+                      rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp):
         app.register_blueprint(blueprint)
 
 

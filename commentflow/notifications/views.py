@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 from commentflow.accounts.forms import ActionForm
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
+from commentflow.notifications.outbox import failures
 from commentflow.notifications.services import mark_read, recent
+from commentflow.web.auth import admin_required
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -23,3 +25,13 @@ def read_all():
     mark_read(current_user, None, now=now_utc())
     db.session.commit()
     return redirect(url_for(".index"))
+
+
+admin_bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
+
+
+@admin_bp.route("/")
+@admin_required
+def failures_page():
+    """E-mails that could not be delivered (given up, or waiting to be tried again)."""
+    return render_template("notifications/outbox.html", messages=failures())

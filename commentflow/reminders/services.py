@@ -126,3 +126,12 @@ def _notify(keys, context, *, now, zone) -> None:
 def round_reminders(round_: Round) -> list[Reminder]:
     return list(db.session.scalars(select(Reminder).where(Reminder.round_id == round_.id)
                                    .order_by(Reminder.scheduled_at, Reminder.id)))
+
+
+def round_messages(round_: Round, limit: int = 500):
+    """The e-mails queued for this round, newest first, with their delivery state."""
+    from commentflow.notifications.models import OutboxMessage
+
+    return list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.round_id == round_.id).order_by(OutboxMessage.created_at.desc(),
+                                                      OutboxMessage.id.desc()).limit(limit)))

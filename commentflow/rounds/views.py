@@ -34,6 +34,11 @@ ROUND_STATE_LABELS = {RoundState.DRAFT: _l("Đang soạn"), RoundState.OPEN: _l(
                       RoundState.PUBLISHED: _l("Đã công bố kết quả")}
 
 
+REMINDER_LABELS = {"before_3": _l("Trước 3 ngày"), "before_2": _l("Trước 2 ngày"),
+                   "before_1": _l("Trước 1 ngày"), "last_day": _l("Sáng ngày cuối (kèm lãnh đạo)"),
+                   "overdue": _l("Thông báo quá hạn")}
+
+
 @bp.app_template_filter("round_state")
 def _round_state(state: RoundState) -> str:
     return str(ROUND_STATE_LABELS[state])
@@ -357,3 +362,49 @@ def paper_reply(round_id: int):
                   "success")
             return redirect(url_for(".tracker_page", round_id=round_.id))
     return render_template("rounds/paper_reply.html", round_=round_, form=form)
+
+
+@bp.route("/<int:round_id>/reminders")
+@lead_office
+def reminders(round_id: int):
+    """Which reminders went to whom and when, the e-mails' delivery, and the rules."""
+    from commentflow.reminders.services import round_messages, round_reminders
+    from commentflow.rounds.forms import ReminderPolicyForm
+
+    round_ = _load(round_id)
+    form = ReminderPolicyForm(obj=round_)
+    form.reminder_days_before.data = ", ".join(str(d) for d in round_.reminder_days_before)
+    return render_template("rounds/reminders.html", round_=round_, form=form,
+                           reminders=round_reminders(round_), messages=round_messages(round_),
+                           can_manage=can_manage_round(current_user, round_),
+                           plan=services_plan(round_), reminder_labels=REMINDER_LABELS)
+
+
+@bp.route("/<int:round_id>/reminders/policy", methods=["POST"])
+@lead_staff
+def reminder_policy(round_id: int):
+    from commentflow.rounds.forms import ReminderPolicyForm
+
+    round_ = _load(round_id, manage=True)
+    form = ReminderPolicyForm()
+    try:
+        if not form.validate():
+            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+        services.set_reminder_policy(round_, form.days(), form.reminder_hour.data,
+                                     form.remind_on_last_day.data,
+                                     form.send_overdue_notice.data, actor=current_user,
+                                     now=now_utc())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Đã lưu cách nhắc hạn."), "success")
+    return redirect(url_for(".reminders", round_id=round_id))
+
+
+def services_plan(round_):
+    """The moments the round's policy plans for its deadline (before any extension)."""
+    from commentflow.reminders.planning import plan
+
+    return plan(round_.deadline_at, round_.reminder_policy, _zone())

@@ -33,5 +33,6 @@ def main_nav(user) -> list[tuple[str, str]]:
     if user.has_role(Role.ADMIN):
         items += [("directory.agencies", _("Cơ quan, đơn vị")),
                   ("directory.groups", _("Nhóm nhận")),
-                  ("users_admin.index", _("Người dùng")), ("audit.index", _("Nhật ký"))]
+                  ("users_admin.index", _("Người dùng")), ("audit.index", _("Nhật ký")),
+                  ("outbox_admin.failures_page", _("Thư lỗi"))]
     return items

@@ -137,6 +137,9 @@ MATRIX = {
     ("responses.letter", "GET"): RECIPIENT,
     ("responses.scan", "GET"): RECIPIENT,
     ("home.csrf_token", "GET"): LOGGED_IN,
+    ("rounds.reminders", "GET"): LEAD_SCOPED,
+    ("rounds.reminder_policy", "POST"): LEAD_STAFF_SCOPED,
+    ("outbox_admin.failures_page", "GET"): ADMIN,
     ("notifications.index", "GET"): LOGGED_IN,
     ("notifications.read_all", "POST"): LOGGED_IN,
 }
