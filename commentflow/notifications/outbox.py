@@ -58,6 +58,7 @@ def _email(row: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}",
                                      domain=config["MAIL_SENDER"].rsplit("@", 1)[-1])
     email["X-Commentflow-Outbox-Id"] = str(row.id)
+    email["X-Commentflow-Kind"] = row.kind
     email.set_content(row.text_body)
     email.add_alternative(row.html_body, subtype="html")
     return email

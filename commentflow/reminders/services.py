@@ -42,10 +42,12 @@ def _insert(rows: list[dict]) -> set[tuple]:
         return set()
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Reminder).values(rows).on_conflict_do_nothing(
+    statement = insert(Reminder).on_conflict_do_nothing(
         index_elements=["round_id", "agency_id", "kind"]).returning(
         Reminder.round_id, Reminder.agency_id, Reminder.kind)
-    return {tuple(row) for row in db.session.execute(statement)}
+    # One statement, sent in batches by SQLAlchemy's "insert many values" under the limits.
+    statement = statement.execution_options(insertmanyvalues_page_size=4000)
+    return {tuple(row) for row in db.session.execute(statement, rows)}
 
 
 def sweep(*, now: datetime) -> dict:
@@ -54,21 +56,29 @@ def sweep(*, now: datetime) -> dict:
     existing = {tuple(r) for r in db.session.execute(
         select(Reminder.round_id, Reminder.agency_id, Reminder.kind)
         .join(Round, Round.id == Reminder.round_id).where(Round.state == RoundState.OPEN))}
-    candidates, context = [], {}
+    candidates, context, plans = [], {}, {}
     for row in _waiting_recipients():
         deadline = row.extended_deadline_at or row.deadline_at
         policy = Policy(tuple(row.reminder_days_before or ()), row.reminder_hour,
                         row.remind_on_last_day, row.send_overdue_notice)
-        for item, useful in due(plan(deadline, policy, zone), now=now, deadline=deadline):
+        if (deadline, policy) not in plans:  # recipients of a round share one plan
+            plans[deadline, policy] = due(plan(deadline, policy, zone), now=now,
+                                          deadline=deadline)
+        for item, useful in plans[deadline, policy]:
             key = (row.round_id, row.agency_id, item.kind)
-            if key in existing:
-                continue
-            candidates.append({"round_id": row.round_id, "agency_id": row.agency_id,
-                               "kind": item.kind, "scheduled_at": item.at, "created_at": now,
-                               "sent_at": now if useful else None,
-                               "skipped_at": None if useful else now})
-            context[key] = (row, deadline, useful)
-    created = _insert(candidates)
+            if key not in existing:
+                candidates.append((key, item, useful, row, deadline))
+    users, assignments = _people({c[0] for c in candidates if c[2]})
+    rows = []
+    for key, item, useful, row, deadline in candidates:
+        audience = _audience(key[2], users.get(row.agency_id, []),
+                             assignments.get(row.id)) if useful else []
+        rows.append({"round_id": key[0], "agency_id": key[1], "kind": key[2],
+                     "scheduled_at": item.at, "created_at": now,
+                     "sent_at": now if useful else None, "skipped_at": None if useful else now,
+                     "recipients_count": len(audience)})
+        context[key] = (row, deadline, useful, audience)
+    created = _insert(rows)
     sent = [key for key in created if context[key][2]]
     _notify(sent, context, now=now, zone=zone)
     counts = {"sent": len(sent), "skipped": len(created) - len(sent)}
@@ -79,6 +89,8 @@ def sweep(*, now: datetime) -> dict:
 def _people(keys) -> tuple[dict, dict]:
     """Active users per agency (with their roles) and assignees per recipient, in 2 queries."""
     agency_ids = {key[1] for key in keys}
+    if not agency_ids:
+        return {}, {}
     users: dict[int, list[User]] = {}
     for user in db.session.scalars(select(User).where(User.agency_id.in_(agency_ids),
                                                       User.is_active_account.is_(True))
@@ -102,25 +114,19 @@ def _audience(kind: str, agency_users: list[User], assignment: Assignment | None
 
 
 def _notify(keys, context, *, now, zone) -> None:
-    if not keys:
-        return
-    users, assignments = _people(keys)
-    reminders = {(r.round_id, r.agency_id, r.kind): r for r in db.session.scalars(
-        select(Reminder).where(Reminder.sent_at == now))}
     for key in keys:
-        row, deadline, _useful = context[key]
-        kind = key[2]
-        audience = _audience(kind, users.get(row.agency_id, []), assignments.get(row.id))
-        if kind == OVERDUE:
+        row, deadline, _useful, audience = context[key]
+        if not audience:
+            continue
+        values = {"subject": row.subject, "deadline": format_deadline(deadline, zone)}
+        if key[2] == OVERDUE:
             message = _("Đã quá hạn góp ý %(subject)s (%(deadline)s) mà đơn vị chưa gửi ý kiến.",
-                        subject=row.subject, deadline=format_deadline(deadline, zone))
+                        **values)
         else:
             message = _("Nhắc hạn góp ý %(subject)s: hạn %(deadline)s; đơn vị chưa gửi ý kiến.",
-                        subject=row.subject, deadline=format_deadline(deadline, zone))
-        notify_users(audience, f"reminder.{kind}", message, f"/inbox/{row.round_id}", now=now,
-                     round_id=row.round_id)
-        if key in reminders:
-            reminders[key].recipients_count = len(audience)
+                        **values)
+        notify_users(audience, f"reminder.{key[2]}", message, f"/inbox/{row.round_id}",
+                     now=now, round_id=row.round_id)
 
 
 def round_reminders(round_: Round) -> list[Reminder]:
