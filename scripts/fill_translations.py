@@ -18,6 +18,7 @@ def main(path: str) -> None:
         if message.id in translations:
             message.string = translations[message.id]
             message.flags.discard("fuzzy")
+    catalog.fuzzy = False  # a fuzzy catalog is skipped by `pybabel compile`
     with open(CATALOG, "wb") as handle:
         write_po(handle, catalog, no_location=True, omit_header=False)
     missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]

@@ -18,6 +18,7 @@ from commentflow.core.errors import ValidationFailed
 from commentflow.directory.services import search_agencies
 from commentflow.extensions import db
 from commentflow.web.auth import admin_required
+from commentflow.web.forms import save_form
 from commentflow.web.security import form_view
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
@@ -51,17 +52,11 @@ def index():
 def create():
     form = UserForm()
     form.agency_id.choices = _agency_choices()
-    if form.validate_on_submit():
-        try:
-            user = create_user(_form_data(form), form.password.data or "", actor=current_user,
-                               now=now_utc())
-        except ValidationFailed as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã tạo người dùng %(name)s.", name=user.full_name), "success")
-            return redirect(url_for(".index"))
-    return render_template("accounts/admin_form.html", form=form, user=None)
+    done = save_form(form, lambda: create_user(
+        _form_data(form), form.password.data or "", actor=current_user, now=now_utc()),
+        lambda user: _("Đã tạo người dùng %(name)s.", name=user.full_name),
+        lambda _user: url_for(".index"))
+    return done or render_template("accounts/admin_form.html", form=form, user=None)
 
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
@@ -74,17 +69,10 @@ def edit(user_id: int):
     if request.method == "GET":
         form.roles.data = [r.value for r in user.roles]
         form.locale.data = user.locale or ""
-    if form.validate_on_submit():
-        try:
-            update_user(user, _form_data(form), actor=current_user, now=now_utc())
-        except ValidationFailed as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu thông tin người dùng."), "success")
-            return redirect(url_for(".index"))
-    return render_template("accounts/admin_form.html", form=form, user=user,
+    done = save_form(form, lambda: update_user(
+        user, _form_data(form), actor=current_user, now=now_utc()),
+        lambda _saved: _("Đã lưu thông tin người dùng."), lambda _saved: url_for(".index"))
+    return done or render_template("accounts/admin_form.html", form=form, user=user,
                            reset_form=PasswordResetForm(), action_form=ActiveToggleForm())
 
 

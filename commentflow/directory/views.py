@@ -18,6 +18,7 @@ from commentflow.directory.importing import ImportRejected
 from commentflow.directory.models import Agency, AgencyGroup, AgencyKind
 from commentflow.extensions import db
 from commentflow.web.auth import admin_required
+from commentflow.web.forms import save_form
 from commentflow.web.security import form_view
 
 bp = Blueprint("directory", __name__, url_prefix="/admin")
@@ -58,17 +59,11 @@ def agencies():
 @form_view
 def agency_create():
     form = _agency_form(None)
-    if form.validate_on_submit():
-        try:
-            agency = services.create_agency(_agency_data(form), actor=current_user, now=now_utc())
-        except ValidationFailed as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã thêm %(name)s.", name=agency.name), "success")
-            return redirect(url_for(".agencies"))
-    return render_template("directory/agency_form.html", form=form, agency=None)
+    done = save_form(form, lambda: services.create_agency(
+        _agency_data(form), actor=current_user, now=now_utc()),
+        lambda agency: _("Đã thêm %(name)s.", name=agency.name),
+        lambda _agency: url_for(".agencies"))
+    return done or render_template("directory/agency_form.html", form=form, agency=None)
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
@@ -77,17 +72,11 @@ def agency_create():
 def agency_edit(agency_id: int):
     agency = db.get_or_404(Agency, agency_id)
     form = _agency_form(agency)
-    if form.validate_on_submit():
-        try:
-            services.update_agency(agency, _agency_data(form), actor=current_user, now=now_utc())
-        except ValidationFailed as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu %(name)s.", name=agency.name), "success")
-            return redirect(url_for(".agencies"))
-    return render_template("directory/agency_form.html", form=form, agency=agency)
+    done = save_form(form, lambda: services.update_agency(
+        agency, _agency_data(form), actor=current_user, now=now_utc()),
+        lambda saved: _("Đã lưu %(name)s.", name=saved.name),
+        lambda _saved: url_for(".agencies"))
+    return done or render_template("directory/agency_form.html", form=form, agency=agency)
 
 
 @bp.route("/agencies/<int:agency_id>/active", methods=["POST"])
@@ -129,17 +118,11 @@ def groups():
 @form_view
 def group_create():
     form = _group_form(None)
-    if form.validate_on_submit():
-        try:
-            group = services.create_group(_group_data(form), actor=current_user, now=now_utc())
-        except ValidationFailed as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã thêm nhóm %(name)s.", name=group.name), "success")
-            return redirect(url_for(".groups"))
-    return render_template("directory/group_form.html", form=form, group=None)
+    done = save_form(form, lambda: services.create_group(
+        _group_data(form), actor=current_user, now=now_utc()),
+        lambda group: _("Đã thêm nhóm %(name)s.", name=group.name),
+        lambda _group: url_for(".groups"))
+    return done or render_template("directory/group_form.html", form=form, group=None)
 
 
 @bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
@@ -148,17 +131,11 @@ def group_create():
 def group_edit(group_id: int):
     group = db.get_or_404(AgencyGroup, group_id)
     form = _group_form(group)
-    if form.validate_on_submit():
-        try:
-            services.update_group(group, _group_data(form), actor=current_user, now=now_utc())
-        except ValidationFailed as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu nhóm %(name)s.", name=group.name), "success")
-            return redirect(url_for(".groups"))
-    return render_template("directory/group_form.html", form=form, group=group)
+    done = save_form(form, lambda: services.update_group(
+        group, _group_data(form), actor=current_user, now=now_utc()),
+        lambda saved: _("Đã lưu nhóm %(name)s.", name=saved.name),
+        lambda _saved: url_for(".groups"))
+    return done or render_template("directory/group_form.html", form=form, group=group)
 
 
 @bp.route("/groups/<int:group_id>/active", methods=["POST"])

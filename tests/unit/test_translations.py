@@ -18,3 +18,11 @@ def test_every_message_has_an_english_translation(tmp_path):
     assert len(used) > 100  # the extraction really read the code and templates
     untranslated = sorted(i for i in used if not catalog.get(i))
     assert untranslated == [], "run `make translations` and translate these"
+
+
+def test_the_english_catalog_compiles(tmp_path):
+    """A catalog marked fuzzy is silently skipped by `pybabel compile`: it must not be."""
+    with (ROOT / "commentflow/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    assert not catalog.fuzzy
+    assert [m.id for m in catalog if m.id and m.fuzzy] == []
