@@ -47,3 +47,14 @@ def mark_read(user: User, notification_id: int | None, *, now) -> None:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     db.session.execute(stmt.values(read_at=now))
+
+
+def get_own(user: User, notification_id: int) -> Notification:
+    from flask_babel import gettext as _
+
+    from commentflow.core.errors import NotFound
+
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user.id:
+        raise NotFound(_("Không tìm thấy thông báo."))
+    return notification

@@ -19,6 +19,19 @@ def index():
                            form=ActionForm())
 
 
+@bp.route("/<int:notification_id>")
+@login_required
+def open_(notification_id: int):
+    """Mark one notification read and go to its page."""
+    from commentflow.notifications.services import get_own
+    from commentflow.web.navigation import safe_next
+
+    notification = get_own(current_user, notification_id)
+    mark_read(current_user, notification.id, now=now_utc())
+    db.session.commit()
+    return redirect(safe_next(notification.url))
+
+
 @bp.route("/read", methods=["POST"])
 @login_required
 def read_all():

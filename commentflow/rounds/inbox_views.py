@@ -17,8 +17,11 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.route("/")
 @login_required
 def index():
-    return render_template("rounds/inbox.html", entries=services.inbox(current_user.agency_id),
-                           now=now_utc())
+    from commentflow.rounds.tracker import STATE_LABELS, agency_states
+
+    entries = services.inbox(current_user.agency_id)
+    return render_template("rounds/inbox.html", entries=entries, now=now_utc(),
+                           states=agency_states(entries, now=now_utc()), labels=STATE_LABELS)
 
 
 @bp.route("/<int:round_id>")

@@ -11,6 +11,7 @@ from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
+from commentflow.notifications.models import Notification
 from commentflow.responses.services import (
     CommentData,
     ReplyLetter,
@@ -51,6 +52,12 @@ def roles(*allowed, scoped=False):
 
 
 LOGGED_IN = roles(*ROLE_OF)
+
+
+def someone_elses(role, own):
+    """A notification of another user does not exist for anybody else (the owner's own access
+    is tested in test_reminder_pages)."""
+    return {"login"} if role == "anonymous" else {"not-found"}
 ADMIN = roles("admin")
 LEAD = roles("lead_staff", "leader")
 LEAD_SCOPED = roles("lead_staff", "leader", scoped=True)
@@ -141,6 +148,7 @@ MATRIX = {
     ("rounds.reminder_policy", "POST"): LEAD_STAFF_SCOPED,
     ("outbox_admin.failures_page", "GET"): ADMIN,
     ("notifications.index", "GET"): LOGGED_IN,
+    ("notifications.open_", "GET"): someone_elses,
     ("notifications.read_all", "POST"): LOGGED_IN,
 }
 
@@ -202,12 +210,16 @@ def world(app):
     drafter = make_user(agency=agency, roles=(Role.STAFF,))
     amendment = working_response(own, actor=drafter, now=now_utc())
     db.session.commit()
+    notification = Notification(user_id=target.id, kind="x", message="x", url="/",
+                                created_at=now_utc())
+    db.session.add(notification)
+    db.session.commit()
     return {"agency": agency, "agency_id": agency.id, "group_id": group.id,
             "user_id": target.id, "code": "vi", "filename": "css/app.css",
             "draft_id": draft.id, "number": 1, "section_id": first.id,
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,
             "version_id": round_.versions[0].id, "response_id": submitted.id,
-            "comment_id": amendment.comments[0].id}
+            "comment_id": amendment.comments[0].id, "notification_id": notification.id}
 
 
 @pytest.mark.parametrize("role, own", [("anonymous", False)] + [

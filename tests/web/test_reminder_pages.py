@@ -48,3 +48,19 @@ def test_administrators_see_failed_mail(app, login_as):
     db.session.commit()
     html = login_as(admin).get("/admin/outbox/").get_data(as_text=True)
     assert "x@example.vn" in html and "SMTPRecipientsRefused" in html and "thất bại" in html
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_page(app, login_as):
+    from commentflow.core.clock import now_utc
+    from commentflow.notifications.models import Notification
+
+    user = make_user()
+    note = Notification(user_id=user.id, kind="round.opened", message="Sở Y tế đề nghị góp ý",
+                        url="/inbox/5", created_at=now_utc())
+    db.session.add(note)
+    db.session.commit()
+    client = login_as(user)
+    assert 'id="unread-count">1<' in client.get("/").get_data(as_text=True)
+    response = client.get(f"/notifications/{note.id}")
+    assert response.status_code == 302 and response.location == "/inbox/5"
+    assert 'id="unread-count"' not in client.get("/").get_data(as_text=True)

@@ -54,6 +54,7 @@ def test_whole_flow_through_the_pages(app, login_as, world):
         "csrf_token": _token(leader, world), "handler_id": str(world["staff"].id),
         "instruction": "Chủ trì tham mưu"})
     staff = _client(app, login_as, world["staff"])
+    assert "Đã giao xử lý" in staff.get("/inbox/").get_data(as_text=True)
     page = staff.get(f"/inbox/{rid}").get_data(as_text=True)
     assert "Số đến: 970, Ngày: 21/07/2024" in page and "Chủ trì: Lê Thị Hoa" in page
     assert "Soạn ý kiến theo từng mục" in page
