@@ -1,6 +1,7 @@
 """Imports every model module so the metadata (and Alembic) sees the whole schema."""
 from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
 from commentflow.audit.models import AuditEvent  # noqa: F401
+from commentflow.consolidation.models import Disposition  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
 from commentflow.notifications.models import (  # noqa: F401

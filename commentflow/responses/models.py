@@ -130,7 +130,11 @@ class Comment(db.Model):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
+    #: The lead office's disposition; comments saying the same thing share one.
+    disposition_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dispositions.id", ondelete="SET NULL"), index=True)
 
     response: Mapped[Response] = relationship(foreign_keys=[response_id])
+    disposition = relationship("Disposition", back_populates="comments")
     section = relationship("DraftSection")
     author = relationship("User")

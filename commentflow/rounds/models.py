@@ -92,6 +92,10 @@ class Round(db.Model):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consolidated_at: Mapped[datetime | None]
+    #: Comments still without an approved disposition when the leader closed consolidation.
+    open_comments_at_close: Mapped[int | None]
+    published_at: Mapped[datetime | None]
 
     agency = relationship("Agency")
     created_by = relationship("User", foreign_keys=[created_by_id])

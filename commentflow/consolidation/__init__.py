@@ -1,0 +1,1 @@
+"""Consolidation: a disposition for every comment, grouping, approval, closing, publishing."""

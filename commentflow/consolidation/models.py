@@ -1,0 +1,45 @@
+"""A disposition (tiếp thu, một phần, không tiếp thu, ghi nhận) for one or more comments."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commentflow.extensions import db
+
+
+class DispositionKind(enum.Enum):
+    ACCEPTED = "accepted"  #: tiếp thu
+    PARTLY = "partly"  #: tiếp thu một phần
+    NOT_ACCEPTED = "not_accepted"  #: không tiếp thu — giải trình (a reason is required)
+    NOTED = "noted"  #: ghi nhận (to be done when conditions allow)
+
+
+class Disposition(db.Model):
+    """The lead office's answer to a comment, or to a group of comments saying the same thing."""
+
+    __tablename__ = "dispositions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"),
+                                          index=True)
+    kind: Mapped[DispositionKind | None] = mapped_column(
+        Enum(DispositionKind, name="disposition_kind", native_enum=False, length=16))
+    #: "Nội dung tiếp thu, giải trình": what was taken in, or why not.
+    text: Mapped[str] = mapped_column(Text, default="")
+    drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drafted_at: Mapped[datetime | None]
+    #: Set by the lead office's leader; cleared whenever the disposition changes.
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    drafted_by = relationship("User", foreign_keys=[drafted_by_id])
+    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    comments = relationship("Comment", back_populates="disposition", order_by="Comment.id")
+
+    @property
+    def is_decided(self) -> bool:
+        return self.kind is not None

@@ -1,0 +1,108 @@
+"""Consolidation: dispositions, groups of identical comments, approval, closing, publishing."""
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from commentflow.accounts.models import Role
+from commentflow.consolidation import services
+from commentflow.consolidation.grouping import suggest
+from commentflow.consolidation.models import DispositionKind
+from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.extensions import db
+from commentflow.notifications.models import Notification
+from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
+from commentflow.rounds.models import RoundState
+from commentflow.rounds.services import close_round
+from tests.factories import make_agency, make_round, make_user
+
+SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các địa phương trong triển khai."
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def world(app):
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    leader = make_user(roles=(Role.LEADER,), agency=office)
+    districts = [make_agency(name=f"UBND huyện {n}") for n in range(3)]
+    round_ = make_round(staff, districts, open_=True)
+    section = next(s for s in round_.versions[0].sections if s.key == "III.2.a")
+    other = next(s for s in round_.versions[0].sections if s.key == "I.1.a")
+    for index, recipient in enumerate(round_.recipients):
+        comments = [CommentData(SAME + (" ." if index == 2 else ""), section.id)]
+        if index == 0:
+            comments.append(CommentData("Đề nghị làm rõ mục tiêu.", other.id))
+        record_paper_reply(recipient, ReplyLetter(str(index + 1), "UBND-VP", date(2024, 7, 8)),
+                           comments, actor=staff, now=_now())
+    db.session.commit()
+    return round_, staff, leader
+
+
+def test_identical_comments_are_suggested_as_a_group():
+    groups = suggest([(1, 10, SAME), (2, 10, SAME.upper()), (3, 10, "Ý kiến khác hẳn"),
+                      (4, 11, SAME)])
+    assert groups == [[1, 2]]  # same section only; case and accents do not matter
+
+
+def test_whole_consolidation(world):
+    round_, staff, leader = world
+    comments = services.round_comments(round_)
+    assert len(comments) == 4 and comments[0].section.key == "I.1.a"  # draft order
+    [group] = services.suggested_groups(round_)
+    assert len(group) == 3
+    grouped = services.group(round_, group, actor=staff, now=_now())
+    services.decide(round_, group, DispositionKind.ACCEPTED,
+                    "Tiếp thu, bổ sung vào điểm a khoản 2 Mục III.", actor=staff, now=_now())
+    assert services.suggested_groups(round_) == []
+    with pytest.raises(ValidationFailed, match="giải trình"):
+        services.decide(round_, [comments[0].id], DispositionKind.NOT_ACCEPTED, " ",
+                        actor=staff, now=_now())
+    single = services.decide(round_, [comments[0].id], DispositionKind.NOT_ACCEPTED,
+                             "Đề xuất giữ nguyên theo dự thảo. Lý do: đã rõ.", actor=staff,
+                             now=_now())
+    with pytest.raises(PermissionDenied):
+        services.approve(round_, [grouped.id], actor=staff, now=_now())
+    assert services.approve(round_, [grouped.id, single.id], actor=leader, now=_now()) == 2
+    assert services.open_count(round_) == 0
+    with pytest.raises(ValidationFailed, match="kết thúc nhận ý kiến"):
+        services.close_consolidation(round_, actor=leader, now=_now())
+    close_round(round_, actor=staff, now=_now())
+    services.close_consolidation(round_, actor=leader, now=_now())
+    assert round_.state is RoundState.CONSOLIDATED and round_.open_comments_at_close == 0
+    services.publish(round_, actor=leader, now=_now())
+    assert round_.state is RoundState.PUBLISHED
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "round.published")) == 0  # the districts have no users here
+
+
+def test_a_change_after_approval_needs_approval_again(world):
+    round_, staff, leader = world
+    comment = services.round_comments(round_)[0]
+    disposition = services.decide(round_, [comment.id], DispositionKind.NOTED, "Ghi nhận.",
+                                  actor=staff, now=_now())
+    services.approve(round_, [disposition.id], actor=leader, now=_now())
+    services.decide(round_, [comment.id], DispositionKind.PARTLY, "Tiếp thu một phần.",
+                    actor=staff, now=_now())
+    assert disposition.approved_at is None
+
+
+def test_closing_with_open_comments_is_explicit_and_recorded(world):
+    round_, staff, leader = world
+    close_round(round_, actor=staff, now=_now())
+    with pytest.raises(ValidationFailed, match="Còn 4 ý kiến"):
+        services.close_consolidation(round_, actor=leader, now=_now())
+    services.close_consolidation(round_, actor=leader, now=_now(), accept_open=True)
+    assert round_.open_comments_at_close == 4
+
+
+def test_comments_of_other_rounds_cannot_be_decided(world, app):
+    round_, staff, _leader = world
+    other_round = make_round(staff, [make_agency()], open_=True)
+    comment = services.round_comments(round_)[0]
+    with pytest.raises(ValidationFailed, match="không thuộc"):
+        services.decide(other_round, [comment.id], DispositionKind.ACCEPTED, "x", actor=staff,
+                        now=_now())
