@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.accounts.admin_views import bp as users_admin_bp
     from commentflow.accounts.views import bp as accounts_bp
     from commentflow.audit.views import bp as audit_bp
+    from commentflow.consolidation.views import bp as consolidation_bp
     from commentflow.directory.views import bp as directory_bp
     from commentflow.drafts.views import bp as drafts_bp
     from commentflow.home.views import bp as home_bp
@@ -83,7 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.rounds.views import bp as rounds_bp
 
     for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp,
-                      rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp):
+                      rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp,
+                      consolidation_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,54 @@
+"""Forms of the consolidation workspace."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from commentflow.accounts.forms import REQUIRED
+from commentflow.consolidation.models import DispositionKind
+
+KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
+               DispositionKind.PARTLY: _l("Tiếp thu một phần"),
+               DispositionKind.NOT_ACCEPTED: _l("Không tiếp thu (giải trình)"),
+               DispositionKind.NOTED: _l("Ghi nhận")}
+#: The phrases officers use in the last column, offered as quick picks (editable).
+QUICK_PICKS = ["Tiếp thu, điều chỉnh tại ", "Tiếp thu, bổ sung vào dự thảo.",
+               "Tiếp thu một phần: ", "Đề xuất giữ nguyên theo dự thảo. Lý do: ",
+               "Tiếp thu (thực hiện khi đủ điều kiện)."]
+
+
+class IdsField(SelectMultipleField):
+    """Several ids posted under one name (hidden inputs), not limited to listed choices."""
+
+    def pre_validate(self, form):
+        pass
+
+
+class DecideForm(FlaskForm):
+    comment_ids = IdsField(coerce=int, validators=[DataRequired(REQUIRED)])
+    kind = SelectField(_l("Cách xử lý"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+                       validators=[DataRequired(REQUIRED)])
+    text = TextAreaField(_l("Nội dung tiếp thu, giải trình"),
+                         validators=[Optional(), Length(max=20000)])
+
+
+class IdsForm(FlaskForm):
+    comment_ids = IdsField(coerce=int)
+    disposition_ids = IdsField(coerce=int)
+
+
+class CloseForm(FlaskForm):
+    accept_open = BooleanField(_l("Chốt dù còn ý kiến chưa duyệt (số ý kiến còn lại được ghi "
+                                  "nhận)"))
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Tìm (không cần dấu)"))
+    agency = SelectField(_l("Cơ quan, đơn vị"), validators=[Optional()])
+    group = SelectField(_l("Nhóm"), validators=[Optional()])
+    state = SelectField(_l("Tình trạng"), choices=[
+        ("", _l("Tất cả")), ("open", _l("Chưa duyệt")), ("undecided", _l("Chưa xử lý")),
+        *[(k.value, v) for k, v in KIND_LABELS.items()]], validators=[Optional()])
