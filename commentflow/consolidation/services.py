@@ -162,3 +162,73 @@ def publish(round_: Round, *, actor, now) -> Round:
             now=now, round_id=round_.id)
     record_event("round.published", round_, actor=actor, now=now, label=round_.subject)
     return round_
+
+
+def report_data(round_: Round, *, now):
+    """Everything the consolidation report says, gathered for the pure builders."""
+    from flask import current_app
+
+    from commentflow.consolidation.forms import KIND_LABELS
+    from commentflow.consolidation.report import (
+        GroupRatio,
+        ReportData,
+        ReportGroup,
+        ReportRow,
+        answer_text,
+        comment_text,
+    )
+    from commentflow.core.dates import format_short_date, local_today
+    from commentflow.rounds.tracker import TrackerState, tracker_rows
+
+    rows = tracker_rows(round_, now=now)
+
+    def reply(row) -> str:
+        response = row.response
+        return (f"{row.recipient.agency.name} (Công văn số {response.reference} ngày "
+                f"{format_short_date(response.reply_date)})") if response and \
+            response.reply_date else row.recipient.agency.name
+
+    ratios = []
+    for group in round_.groups or sorted({g for r in rows for g in r.groups},
+                                         key=lambda g: g.display_order):
+        members = [r for r in rows if group in r.groups]
+        agreed = [r for r in members if r.state is TrackerState.AGREED]
+        ratios.append(GroupRatio(group.short_name or group.name, len(agreed), len(members),
+                                 [reply(r) for r in agreed]))
+    report_groups: list[ReportGroup] = []
+    shared: dict[int, ReportRow] = {}  # one row per disposition answering several comments
+    for comment in round_comments(round_):
+        label = (comment.section.citation or comment.section.key) if comment.section \
+            else "Ý kiến chung / Vấn đề khác"
+        if not report_groups or report_groups[-1].label != label:
+            report_groups.append(ReportGroup(label, []))
+        group = report_groups[-1]
+        disposition = comment.disposition
+        agency = comment.response.recipient.agency.name
+        if disposition is not None and disposition.id in shared:
+            shared[disposition.id].agencies.append(agency)
+            shared[disposition.id].replies.append(comment.response.reference)
+            continue
+        answer = answer_text(str(KIND_LABELS[disposition.kind]), disposition.text) \
+            if disposition is not None and disposition.kind is not None else ""
+        row = ReportRow([agency], comment_text(comment.text, comment.proposed_wording,
+                                               comment.reason), answer,
+                        [comment.response.reference])
+        if disposition is not None:
+            shared[disposition.id] = row
+        group.rows.append(row)
+    title = round_.versions[0].draft.title if round_.versions else round_.subject
+    zone = current_app.config["TIMEZONE"]
+    return ReportData(
+        title="BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý ĐỐI VỚI DỰ THẢO "
+              + title.upper(),
+        issuer_parent=round_.agency.parent.name.upper() if round_.agency.parent else "",
+        issuer=round_.agency.name, place=round_.place, asked=len(rows),
+        replies=sum(1 for r in rows if r.response is not None), agreed=ratios,
+        commented=[r.recipient.agency.name for r in rows if r.response is not None
+                   and r.state is not TrackerState.AGREED],
+        silent=[r.recipient.agency.name for r in rows if r.state is TrackerState.NO_ANSWER],
+        silence_is_agreement=round_.silence_is_agreement, groups=report_groups,
+        signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
+        signer_position=round_.signer_position, signer_name=round_.signer_name,
+        day=local_today(now, zone))

@@ -130,3 +130,27 @@ def close(round_id: int):
 def publish(round_id: int):
     return _act(round_id, CloseForm(), lambda r, f: services.publish(
         r, actor=current_user, now=now_utc()), _("Đã công bố kết quả tới các cơ quan, đơn vị."))
+
+
+@bp.route("/report.docx")
+@lead_office
+def report_docx(round_id: int):
+    from commentflow.exports.consolidation_report import build_report_docx
+    from commentflow.storage.services import download_response
+
+    round_ = get_round_for_lead(round_id, viewer=current_user)
+    data = build_report_docx(services.report_data(round_, now=now_utc()))
+    return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.docx")
+
+
+@bp.route("/report.xlsx")
+@lead_office
+def report_xlsx(round_id: int):
+    from commentflow.exports.consolidation_report import build_report_xlsx
+    from commentflow.rounds.views import tracker_table
+    from commentflow.storage.services import XLSX, download_response
+
+    round_ = get_round_for_lead(round_id, viewer=current_user)
+    header, rows = tracker_table(round_)
+    data = build_report_xlsx(services.report_data(round_, now=now_utc()), header, rows)
+    return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.xlsx", XLSX)

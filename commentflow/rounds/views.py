@@ -268,13 +268,10 @@ def tracker_page(round_id: int):
                            states=list(tracker.TrackerState))
 
 
-@bp.route("/<int:round_id>/tracker.xlsx")
-@lead_office
-def tracker_export(round_id: int):
+def tracker_table(round_) -> tuple[list[str], list[list]]:
+    """The tracker as a header and rows, for spreadsheets."""
     from commentflow.core.dates import format_short_datetime
-    from commentflow.exports.spreadsheets import build_table
 
-    round_ = _load(round_id)
     zone = _zone()
     rows = tracker.tracker_rows(round_, now=now_utc())
     header = [_("STT"), _("Cơ quan, đơn vị"), _("Nhóm"), _("Trạng thái"), _("Hạn"),
@@ -291,6 +288,16 @@ def tracker_export(round_id: int):
              + (" (" + _("cơ quan chủ trì nhập") + ")" if row.entered_by_lead else ""),
              row.comment_count]
             for index, row in enumerate(rows, start=1)]
+    return header, data
+
+
+@bp.route("/<int:round_id>/tracker.xlsx")
+@lead_office
+def tracker_export(round_id: int):
+    from commentflow.exports.spreadsheets import build_table
+
+    round_ = _load(round_id)
+    header, data = tracker_table(round_)
     content = build_table([(_("Theo dõi"), header, data)])
     return download_response(content, f"theo-doi-{round_.id}.xlsx", XLSX)
 

@@ -148,6 +148,8 @@ MATRIX = {
     ("rounds.reminder_policy", "POST"): LEAD_STAFF_SCOPED,
     ("outbox_admin.failures_page", "GET"): ADMIN,
     ("consolidation.workspace", "GET"): LEAD_SCOPED,
+    ("consolidation.report_docx", "GET"): LEAD_SCOPED,
+    ("consolidation.report_xlsx", "GET"): LEAD_SCOPED,
     ("consolidation.decide", "POST"): LEAD_STAFF_SCOPED,
     ("consolidation.group", "POST"): LEAD_STAFF_SCOPED,
     ("consolidation.ungroup", "POST"): LEAD_STAFF_SCOPED,

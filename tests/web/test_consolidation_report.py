@@ -1,0 +1,84 @@
+"""The consolidation report reopened: .docx cell by cell (merged groups, ratios) and .xlsx."""
+import io
+from datetime import UTC, date, datetime, timedelta
+
+from docx import Document
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from commentflow.accounts.models import Role
+from commentflow.consolidation import services
+from commentflow.consolidation.models import DispositionKind
+from commentflow.extensions import db
+from commentflow.responses.models import Comment
+from commentflow.responses.services import (
+    CommentData,
+    ReplyLetter,
+    agree,
+    record_paper_reply,
+)
+from tests.factories import make_agency, make_group, make_round, make_user
+
+SAME = "Đề nghị bổ sung cơ chế phối hợp."
+
+
+def test_report_docx_and_xlsx(app, login_as):
+    now = datetime.now(UTC)
+    office = make_agency(name="Sở Y tế", parent=make_agency(name="Ủy ban nhân dân tỉnh Kiên Giang"))
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    departments = [make_agency(name=n) for n in ("Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp")]
+    districts = [make_agency(name=n) for n in ("UBND huyện An Biên", "UBND huyện Châu Thành")]
+    group_a = make_group(departments, name="Các sở, ban, ngành cấp tỉnh",
+                         short_name="Sở, ban, ngành")
+    group_b = make_group(districts, name="UBND các huyện", short_name="UBND cấp huyện")
+    round_ = make_round(staff, [], group_ids=[group_a.id, group_b.id], open_=True)
+    by_name = {r.agency.name: r for r in round_.recipients}
+    sections = {s.key: s for s in round_.versions[0].sections}
+    leader_tc = make_user(roles=(Role.LEADER,), agency=departments[0])
+    agree(by_name["Sở Tài chính"], ReplyLetter("2711", "STC-VP", date(2024, 7, 8)),
+          actor=leader_tc, now=now)
+    for name in ("UBND huyện An Biên", "UBND huyện Châu Thành"):
+        record_paper_reply(by_name[name], ReplyLetter("15", "UBND-VP", date(2024, 7, 9)),
+                           [CommentData(SAME, sections["III.2.a"].id)], actor=staff, now=now)
+    record_paper_reply(by_name["Sở Nội vụ"], ReplyLetter("88", "SNV-TCBC", date(2024, 7, 9)),
+                       [CommentData("=HYPERLINK(\"http://x\")", sections["I.1.a"].id),
+                        CommentData("Ý kiến chung về bố cục")], actor=staff,
+                       now=now + timedelta(days=30))  # a late answer
+    record_paper_reply(by_name["Sở Tư pháp"], ReplyLetter("9", "STP-VP", date(2024, 7, 9)),
+                       [CommentData("Đề nghị rà soát chính tả.")], actor=staff, now=now)
+    db.session.flush()
+    ids = [c.id for c in db.session.scalars(select(Comment).where(Comment.text == SAME))]
+    services.group(round_, ids, actor=staff, now=now)
+    services.decide(round_, ids, DispositionKind.ACCEPTED, "Bổ sung vào điểm a.", actor=staff,
+                    now=now)
+    db.session.commit()
+    client = login_as(staff)
+
+    document = Document(io.BytesIO(client.get(
+        f"/rounds/{round_.id}/consolidation/report.docx").data))
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.startswith("BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý ĐỐI VỚI "
+                            "DỰ THẢO KẾ HOẠCH") for t in texts)
+    assert any("Tổng số 05 cơ quan, đơn vị đã gửi xin ý kiến; tổng số 05 văn bản" in t
+               for t in texts)
+    assert any("Sở, ban, ngành: 01/03; UBND cấp huyện: 00/02" in t for t in texts)
+    assert any("Sở Tài chính (Công văn số 2711/STC-VP ngày 08/07/2024)" in t for t in texts)
+    assert not any("không gửi văn bản góp ý" in t for t in texts)  # all answered
+    table = document.tables[1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
+                      "NỘI DUNG TIẾP THU, GIẢI TRÌNH"]
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert body[0][:3] == ["điểm a khoản 1 Mục I", "Sở Nội vụ", "=HYPERLINK(\"http://x\")"]
+    assert body[1] == ["điểm a khoản 2 Mục III", "UBND huyện An Biên; UBND huyện Châu Thành",
+                       SAME, "Tiếp thu. Bổ sung vào điểm a."]
+    assert [row[0] for row in body[2:]] == ["Ý kiến chung / Vấn đề khác"] * 2
+    assert table.cell(3, 0)._tc is table.cell(4, 0)._tc  # the group cell is merged
+    assert table.cell(1, 0)._tc is not table.cell(2, 0)._tc
+
+    book = load_workbook(io.BytesIO(client.get(
+        f"/rounds/{round_.id}/consolidation/report.xlsx").data))
+    sheet = book["Tổng hợp"]
+    cell = sheet.cell(row=2, column=3)
+    assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
+    assert [c.value for c in book["Theo dõi"][1]][:2] == ["STT", "Cơ quan, đơn vị"]
