@@ -232,3 +232,31 @@ def report_data(round_: Round, *, now):
         signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
         signer_position=round_.signer_position, signer_name=round_.signer_name,
         day=local_today(now, zone))
+
+
+def margin_document(round_: Round) -> tuple[bytes, str]:
+    """The first circulated draft as .docx with each comment in the margin (author: agency)."""
+    from commentflow.consolidation.report import comment_text
+    from commentflow.exports.margin_comments import MarginSection, build
+
+    version = round_.versions[0]
+    by_section: dict[int | None, list] = {}
+    for comment in round_comments(round_):
+        agency = comment.response.recipient.agency
+        by_section.setdefault(comment.section_id, []).append(
+            (agency.name, agency.code[:8], comment_text(comment.text, comment.proposed_wording,
+                                                        comment.reason)))
+    sections = []
+    for section in version.sections:
+        first_line = section.text.split("\n", 1)[0] if section.text else ""
+        anchor = " ".join(p for p in (section.number, section.title or first_line) if p)
+        if section.kind == "annex_row":
+            anchor = first_line or section.number
+        sections.append(MarginSection(section.key, anchor, by_section.get(section.id, [])))
+    general = by_section.get(None, [])
+    if general and sections:  # general comments go on the document's title
+        title = next((s for s in sections if s.key == "title"), sections[0])
+        title.comments = title.comments + general
+    original = version.file.data if version.file.filename.lower().endswith(".docx") else None
+    name = version.file.filename.rsplit(".", 1)[0] + "-y-kien.docx"
+    return build(original, sections), name

@@ -154,3 +154,13 @@ def report_xlsx(round_id: int):
     header, rows = tracker_table(round_)
     data = build_report_xlsx(services.report_data(round_, now=now_utc()), header, rows)
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.xlsx", XLSX)
+
+
+@bp.route("/draft-with-comments.docx")
+@lead_office
+def margin_docx(round_id: int):
+    from commentflow.storage.services import download_response
+
+    round_ = get_round_for_lead(round_id, viewer=current_user)
+    data, name = services.margin_document(round_)
+    return download_response(data, name)

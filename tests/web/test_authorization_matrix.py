@@ -150,6 +150,7 @@ MATRIX = {
     ("consolidation.workspace", "GET"): LEAD_SCOPED,
     ("consolidation.report_docx", "GET"): LEAD_SCOPED,
     ("consolidation.report_xlsx", "GET"): LEAD_SCOPED,
+    ("consolidation.margin_docx", "GET"): LEAD_SCOPED,
     ("consolidation.decide", "POST"): LEAD_STAFF_SCOPED,
     ("consolidation.group", "POST"): LEAD_STAFF_SCOPED,
     ("consolidation.ungroup", "POST"): LEAD_STAFF_SCOPED,

@@ -82,3 +82,48 @@ def test_report_docx_and_xlsx(app, login_as):
     cell = sheet.cell(row=2, column=3)
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     assert [c.value for c in book["Theo dõi"][1]][:2] == ["STT", "Cơ quan, đơn vị"]
+
+
+
+def test_draft_with_comments_in_the_margin(app, login_as):
+    from pathlib import Path
+
+    from commentflow.drafts.services import create_draft
+    from commentflow.rounds.services import RoundData, create_round, open_round
+
+    now = datetime.now(UTC)
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"))
+    sample = Path(__file__).resolve().parents[1] / "fixtures/samples/" \
+        "du-thao-ke-hoach-218-kien-giang.docx"
+    draft = create_draft("Kế hoạch", sample.read_bytes(), sample.name, actor=staff, now=now,
+                         max_bytes=10**7)
+    agency = make_agency(name="Sở Tài chính", code="STC")
+    round_ = create_round(RoundData(
+        subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
+        deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
+        letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
+        agency_ids=[agency.id]), actor=staff, now=now)
+    open_round(round_, actor=staff, now=now)
+    sections = {s.key: s for s in draft.latest_version.sections}
+    record_paper_reply(round_.recipients[0], ReplyLetter("1", "STC-VP", date(2024, 7, 8)), [
+        CommentData("Làm rõ điểm này.", sections["III.2.a"].id),
+        CommentData("Ghi rõ thời hạn.", sections["PL.2.b"].id),
+        CommentData("Rà soát chính tả.")], actor=staff, now=now)
+    db.session.commit()
+    data = login_as(staff).get(f"/rounds/{round_.id}/consolidation/draft-with-comments.docx").data
+    document = Document(io.BytesIO(data))
+    comments = list(document.comments)
+    assert sorted(c.text for c in comments) == sorted(["Làm rõ điểm này.", "Ghi rõ thời hạn.",
+                                                       "Rà soát chính tả."])
+    assert {c.author for c in comments} == {"Sở Tài chính"}
+    # Each comment is anchored in the paragraph where its section starts.
+    w_id = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}id"
+    paragraphs = list(document.paragraphs) + [
+        p for table in document.tables for row in table.rows for cell in row.cells
+        for p in cell.paragraphs]
+    anchored = {start.get(w_id): p.text for p in paragraphs
+                for start in p._p.xpath(".//w:commentRangeStart")}
+    placed = {c.text: anchored[str(c.comment_id)] for c in comments}
+    assert placed["Làm rõ điểm này."].startswith("a) Việc thanh toán, quyết toán chi phí")
+    assert placed["Ghi rõ thời hạn."].startswith("Vướng mắc trong thanh toán")
+    assert placed["Rà soát chính tả."] == "KẾ HOẠCH"
