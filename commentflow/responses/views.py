@@ -103,7 +103,22 @@ def panel_context(round_, recipient) -> dict:
         "can_approve": can_approve(current_user, recipient),
         "register_form": register_form, "assign_form": assign_form,
         "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
+        "outcomes": published_outcomes(round_, recipient),
     }
+
+
+def published_outcomes(round_, recipient) -> list:
+    """Once the lead office publishes, how each of this agency's comments was handled."""
+    from commentflow.consolidation.forms import KIND_LABELS
+    from commentflow.rounds.models import RoundState
+
+    if round_.state is not RoundState.PUBLISHED:
+        return []
+    response = services.submitted_response(recipient)
+    if response is None:
+        return []
+    return [(comment, KIND_LABELS.get(comment.disposition.kind) if comment.disposition
+             and comment.disposition.kind else None) for comment in response.comments]
 
 
 @bp.route("/register", methods=["POST"])

@@ -1,0 +1,76 @@
+"""Browser flow of consolidation: answer three comments, group two identical ones, approve,
+publish, download the three files; the agency then sees how its comment was handled."""
+from datetime import UTC, date, datetime
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from commentflow.accounts.models import User
+from commentflow.directory.models import Agency
+from commentflow.extensions import db
+from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
+from commentflow.rounds.models import Round
+from commentflow.rounds.services import close_round
+from tests.browser.conftest import log_in
+from tests.browser.test_response_flows import _open_demo_round
+
+SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các huyện."
+
+
+def _replies(app, round_id: int) -> None:
+    with app.app_context():
+        round_ = db.session.get(Round, round_id)
+        lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
+        sections = {s.key: s for s in round_.versions[0].sections}
+        answers = {"STC": [CommentData("Đề nghị làm rõ nguồn kinh phí.", sections["I.1.a"].id)],
+                   "UBND-AB": [CommentData(SAME, sections["III.2.a"].id)],
+                   "UBND-CT": [CommentData(SAME, sections["III.2.a"].id)]}
+        codes = {a.id: a.code for a in db.session.scalars(select(Agency))}
+        for recipient in round_.recipients:
+            comments = answers.get(codes[recipient.agency_id])
+            if comments:
+                record_paper_reply(recipient, ReplyLetter("7", "X-VP", date(2024, 7, 8)),
+                                   comments, actor=lead, now=datetime.now(UTC))
+        close_round(round_, actor=lead, now=datetime.now(UTC))
+        db.session.commit()
+
+
+def test_lead_office_consolidates_and_publishes(page, live_server, browser):
+    round_id = _open_demo_round(live_server.app)
+    _replies(live_server.app, round_id)
+    log_in(page, live_server, "trang.syt")
+    page.goto(f"{live_server.url}/rounds/{round_id}/consolidation/")
+    expect(page.locator("#consolidation-counts")).to_contain_text("Tổng số ý kiến: 3")
+    page.click("#suggestions button")
+    expect(page.locator(".flash-success")).to_contain_text("Đã gộp")
+    for section, text in (("I.1.a", "Tiếp thu, bổ sung vào dự thảo."),
+                          ("III.2.a", "Tiếp thu, điều chỉnh tại điểm a khoản 2 Mục III.")):
+        block = page.locator(f".consolidation-section[data-section='{section}']")
+        block.locator("textarea[name=text]").first.fill(text)
+        block.locator("form.decide button").first.click()
+        expect(page.locator(".flash-success")).to_contain_text("Đã lưu cách xử lý")
+    expect(page.locator(".comment-row")).to_have_count(3)
+
+    leader = browser.new_context().new_page()
+    log_in(leader, live_server, "dung.syt")
+    leader.goto(f"{live_server.url}/rounds/{round_id}/consolidation/")
+    while leader.locator("button:has-text('Duyệt')").count():
+        leader.locator("button:has-text('Duyệt')").first.click()
+        expect(leader.locator(".flash-success")).to_contain_text("Đã duyệt")
+    expect(leader.locator("#consolidation-counts")).to_contain_text("Chưa duyệt: 0")
+    leader.click("button:has-text('Chốt tổng hợp')")
+    expect(leader.locator(".flash-success")).to_contain_text("Đã chốt")
+    for label in ("Báo cáo tổng hợp (.docx)", "Báo cáo tổng hợp (.xlsx)",
+                  "Dự thảo kèm ý kiến bên lề (.docx)"):
+        with leader.expect_download() as download:
+            leader.click(f"text={label}")
+        assert download.value.suggested_filename.endswith((".docx", ".xlsx"))
+    leader.once("dialog", lambda dialog: dialog.accept())
+    leader.click("button:has-text('Công bố kết quả')")
+    expect(leader.locator(".flash-success")).to_contain_text("Đã công bố")
+
+    agency = browser.new_context().new_page()
+    log_in(agency, live_server, "hoa.stc")
+    agency.goto(f"{live_server.url}/inbox/{round_id}")
+    expect(agency.locator("#outcomes")).to_contain_text("Tiếp thu, bổ sung vào dự thảo.")
+    expect(agency.locator("#outcomes")).not_to_contain_text(SAME)  # others' stay private
