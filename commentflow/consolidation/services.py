@@ -102,9 +102,9 @@ def ungroup(round_: Round, comment_id: int, *, actor, now) -> None:
                      label=round_.subject, changes={"comment": comment_id})
 
 
-def suggested_groups(round_: Round) -> list[list[int]]:
+def suggested_groups(round_: Round, comments: list[Comment] | None = None) -> list[list[int]]:
     """Near-identical comments on one section not yet answered together."""
-    comments = round_comments(round_)
+    comments = round_comments(round_) if comments is None else comments
     groups = suggest([(c.id, c.section_id, c.text) for c in comments])
     by_id = {c.id: c for c in comments}
     return [g for g in groups
@@ -127,10 +127,10 @@ def approve(round_: Round, disposition_ids: list[int], *, actor, now) -> int:
     return count
 
 
-def open_count(round_: Round) -> int:
+def open_count(round_: Round, comments: list[Comment] | None = None) -> int:
     """Comments without an approved disposition."""
-    return sum(1 for c in round_comments(round_)
-               if c.disposition is None or c.disposition.approved_at is None)
+    comments = round_comments(round_) if comments is None else comments
+    return sum(1 for c in comments if c.disposition is None or c.disposition.approved_at is None)
 
 
 def close_consolidation(round_: Round, *, actor, now, accept_open: bool = False) -> Round:

@@ -63,8 +63,10 @@ def workspace(round_id: int):
         sections.setdefault(comment.section, []).append(comment)
     return render_template(
         "consolidation/workspace.html", round_=round_, sections=sections, filters=filters,
-        total=len(comments), shown=len(shown), open_count=services.open_count(round_),
-        suggestions=services.suggested_groups(round_), by_id={c.id: c for c in comments},
+        total=len(comments), shown=len(shown),
+        open_count=services.open_count(round_, comments),
+        suggestions=services.suggested_groups(round_, comments),
+        by_id={c.id: c for c in comments},
         kinds=KIND_LABELS, quick_picks=QUICK_PICKS, decide_form=DecideForm(),
         ids_form=IdsForm(), close_form=CloseForm(),
         is_leader=current_user.has_role(Role.LEADER))

@@ -55,16 +55,17 @@ def build_report_docx(data: ReportData) -> bytes:
     for cell, name in zip(table.rows[0].cells, HEADER, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _text(cell.paragraphs[0], name, 12, bold=True)
+    table_rows = table.rows  # built once: indexing table.rows each time is quadratic
     index = 1
     for group in data.groups:
         first = index
         for row in group.rows:
-            cells = table.rows[index].cells
+            cells = table_rows[index].cells
             for cell, value in zip(cells[1:], ("; ".join(row.agencies), row.comment,
                                                row.answer), strict=True):
                 _text(cell.paragraphs[0], value, 12)
             index += 1
-        merged = table.cell(first, 0).merge(table.cell(index - 1, 0))
+        merged = table_rows[first].cells[0].merge(table_rows[index - 1].cells[0])
         _text(merged.paragraphs[0], group.label, 12, bold=True)
     add_signature(document, Letter(
         parent_name="", issuer_name=data.issuer, number="", notation="", subject="",
