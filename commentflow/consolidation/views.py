@@ -1,5 +1,5 @@
 """The lead office's consolidation workspace: every comment beside its section."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,12 +15,11 @@ from commentflow.consolidation.forms import (
 )
 from commentflow.consolidation.models import DispositionKind
 from commentflow.core.clock import now_utc
-from commentflow.core.errors import DomainError
 from commentflow.core.text import fold
 from commentflow.directory.services import all_groups
-from commentflow.extensions import db
 from commentflow.rounds.services import get_round_for_lead
 from commentflow.web.auth import roles_required
+from commentflow.web.forms import run_action, validated
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
 lead_office = roles_required(Role.LEAD_STAFF, Role.LEADER)
@@ -74,16 +73,12 @@ def workspace(round_id: int):
 
 def _act(round_id, form, action, success):
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    try:
-        if not form.validate():
-            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+
+    def act():
+        validated(form)
         action(round_, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+
+    run_action(act, success)
     return redirect(request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else url_for(".workspace", round_id=round_id))
 

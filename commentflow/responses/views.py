@@ -41,6 +41,7 @@ from commentflow.responses.permissions import (
 )
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
+from commentflow.web.forms import run_action, validated
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
 
@@ -54,16 +55,11 @@ def _back(round_id: int, anchor: str | None = None):
 
 
 def _run(round_id, action, success, form, anchor=None):
-    try:
-        if not form.validate():
-            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+    def act():
+        validated(form)
         action(form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+
+    run_action(act, success)
     return _back(round_id, anchor)
 
 
@@ -239,14 +235,8 @@ def update_comment(round_id: int, comment_id: int):
 def delete_comment(round_id: int, comment_id: int):
     _round, recipient = _load(round_id)
     comment = _own_comment(recipient, comment_id)
-    try:
-        services.delete_comment(comment, actor=current_user, now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Đã xóa ý kiến."), "success")
+    run_action(lambda: services.delete_comment(comment, actor=current_user, now=now_utc()),
+               _("Đã xóa ý kiến."))
     return redirect(url_for(".draft", round_id=round_id))
 
 

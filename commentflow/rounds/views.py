@@ -25,6 +25,7 @@ from commentflow.rounds.models import RoundRecipient, RoundState, Urgency
 from commentflow.rounds.permissions import can_create_rounds, can_manage_round
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
+from commentflow.web.forms import run_action, validated
 from commentflow.web.security import form_view
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -170,17 +171,12 @@ def show(round_id: int):
 def _act(round_id: int, action, success: str, form=None):
     round_ = _load(round_id, manage=True)
     form = form or OpenForm()
-    try:
-        if not form.validate():
-            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs)
-                              or _("Yêu cầu không hợp lệ."))
+
+    def act():
+        validated(form)
         action(round_, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+
+    run_action(act, success)
     return redirect(url_for(".show", round_id=round_id))
 
 
@@ -394,19 +390,15 @@ def reminder_policy(round_id: int):
 
     round_ = _load(round_id, manage=True)
     form = ReminderPolicyForm()
-    try:
-        if not form.validate():
-            raise DomainError(" ".join(str(e) for errs in form.errors.values() for e in errs))
+
+    def save():
+        validated(form)
         services.set_reminder_policy(round_, form.days(), form.reminder_hour.data,
                                      form.remind_on_last_day.data,
                                      form.send_overdue_notice.data, actor=current_user,
                                      now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Đã lưu cách nhắc hạn."), "success")
+
+    run_action(save, _("Đã lưu cách nhắc hạn."))
     return redirect(url_for(".reminders", round_id=round_id))
 
 
