@@ -61,6 +61,7 @@ def walk(sections: list[Section]):
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{2,3})(?=\S)|(?<=\S)(\*{1,3}|_{2,3})(?![\w*])")
+_MD_ESCAPE = re.compile(r"\\([-*_#.()\[\]])")
 _MD_RULE = re.compile(r"^\s*([-*_=]\s*){3,}$")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
@@ -73,10 +74,9 @@ def clean_line(line: str) -> str:
     if _MD_RULE.match(line):
         return ""
     line = _MD_HEADING.sub("", line)
+    line = _MD_ESCAPE.sub(r"\1", line)  # "\-", "\." … escaped by Markdown converters
     line = _HTML_TAG.sub(" ", line)
     line = _MD_EMPHASIS.sub("", line)
-    line = line.replace("\\", "") if "\\" in line and re.search(r"\\[-*_#.()\[\]]", line) \
-        else line
     return _SPACES.sub(" ", line).strip()
 
 
@@ -178,7 +178,7 @@ def _open_heading(builder: _Builder, found) -> None:
     if kind == "item" and parent is not None and parent.kind == "article":
         kind = "clause"
     heading = _is_heading_text(rest)
-    section = Section("", written, rest.rstrip(":").rstrip() if heading else "",
+    section = Section("", written, rest if heading else "",
                       "" if heading else rest, kind, rank=rank)
     builder.add(section, parent)
     builder.stack.append(section)

@@ -143,7 +143,6 @@ def text_blocks(text: str) -> list[Block]:
     """
     blocks: list[Block] = []
     table: list[list[str]] | None = None
-    pending_blank = False
     for line in text.split("\n"):
         row = _table_row(line)
         if row is not None:
@@ -152,12 +151,9 @@ def text_blocks(text: str) -> list[Block]:
                 blocks.append(Block(rows=table))
             if row:
                 table.append(row)
-            pending_blank = False
             continue
         if not line.strip():
-            pending_blank = table is not None
-            continue
-        if table is not None and pending_blank or table is not None:
-            table = None
+            continue  # a blank line (a page break) does not end a table
+        table = None  # a line of text does
         blocks.append(Block(text=line))
     return [block for block in blocks if not block.is_table or block.rows]

@@ -64,8 +64,7 @@ def add_version(draft: Draft, data: bytes, filename: str, *, actor, now,
 
 
 def _title_from(top: list[Section]) -> str:
-    title = next((s.title for s in top if s.kind == "title"), "")
-    return title[:1] + title[1:] if title else ""
+    return next((s.title for s in top if s.kind == "title"), "")
 
 
 def _new_version(draft, top, data, filename, *, actor, now) -> DraftVersion:

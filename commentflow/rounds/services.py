@@ -401,3 +401,12 @@ def set_reminder_policy(round_: Round, days_before: list[int], hour: int, last_d
                      "days": round_.reminder_days_before, "hour": hour,
                      "last_day": last_day, "overdue": overdue}})
     return round_
+
+
+def suggested_place(agency) -> str:
+    """The place name of a letter, from the parent body: "… tỉnh Kiên Giang" → "Kiên Giang"."""
+    parent = agency.parent.name if agency.parent else ""
+    for word in ("tỉnh", "thành phố", "huyện"):
+        if word in parent:
+            return parent.split(word, 1)[1].strip()
+    return ""

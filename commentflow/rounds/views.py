@@ -129,8 +129,7 @@ def create():
     form = RoundForm()
     _choices(form)
     if request.method == "GET":
-        form.place.data = (current_user.agency.parent.name.split("tỉnh")[-1].strip()
-                           if current_user.agency.parent else "")
+        form.place.data = services.suggested_place(current_user.agency)
         form.version_ids.data = [form.version_ids.choices[0][0]] if form.version_ids.choices \
             else []
     return _save(form, lambda data: services.create_round(
