@@ -1,4 +1,4 @@
-"""Pure shape of the consolidation report: the opening part and the four-column table."""
+"""Pure shape of the consolidation report: the opening part and the table's columns and rows."""
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -9,6 +9,8 @@ class ReportRow:
     comment: str  #: "NỘI DUNG GÓP Ý"
     answer: str  #: "NỘI DUNG TIẾP THU, GIẢI TRÌNH"
     replies: list[str] = field(default_factory=list)  #: "Số, ngày văn bản góp ý"
+    officer: str = ""  #: "Chuyên viên xử lý": who drafted the disposition
+    notes: list[str] = field(default_factory=list)  #: "Ghi chú"
 
 
 @dataclass
@@ -43,6 +45,46 @@ class ReportData:
     signer_position: str = ""
     signer_name: str = ""
     day: date | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    weight: int  #: share of the table's width
+    optional: bool = False
+
+
+#: The national four columns, and the optional ones seen in practice, in the order they print.
+COLUMNS = (
+    Column("stt", "STT", 4, optional=True),
+    Column("group", "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", 14),
+    Column("agency", "CHỦ THỂ GÓP Ý", 14),
+    Column("reply", "SỐ, NGÀY VĂN BẢN GÓP Ý", 11, optional=True),
+    Column("comment", "NỘI DUNG GÓP Ý", 30),
+    Column("answer", "NỘI DUNG TIẾP THU, GIẢI TRÌNH", 30),
+    Column("officer", "CHUYÊN VIÊN XỬ LÝ", 10, optional=True),
+    Column("note", "GHI CHÚ", 10, optional=True),
+)
+OPTIONAL_KEYS = tuple(c.key for c in COLUMNS if c.optional)
+
+
+def columns(optional: set[str] | frozenset[str] = frozenset()) -> list[Column]:
+    """The four national columns plus the optional ones asked for, in print order."""
+    return [c for c in COLUMNS if not c.optional or c.key in optional]
+
+
+def table_rows(data: ReportData, chosen: list[Column]):
+    """(group index, first row of its group?, cell texts) for every row of the table."""
+    number = 0
+    for index, group in enumerate(data.groups):
+        for position, row in enumerate(group.rows):
+            number += 1
+            values = {"stt": str(number), "group": group.label,
+                      "agency": "; ".join(row.agencies), "reply": "; ".join(row.replies),
+                      "comment": row.comment, "answer": row.answer, "officer": row.officer,
+                      "note": "; ".join(row.notes)}
+            yield index, position == 0, [values[c.key] for c in chosen]
 
 
 def answer_text(kind_label: str, text: str) -> str:

@@ -4,12 +4,13 @@ import io
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from commentflow.consolidation.report import ReportData, ratio
+from commentflow.consolidation.report import Column, ReportData, columns, ratio, table_rows
+from commentflow.exports import wordml
 from commentflow.exports.letters import FONT, Letter, add_header, add_signature, new_document
 from commentflow.exports.spreadsheets import build_table
 
-HEADER = ["NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
-          "NỘI DUNG TIẾP THU, GIẢI TRÌNH"]
+TABLE_TEXT_PT = 12
+_EMU_PER_TWIP = 635
 
 
 def _text(paragraph, text: str, size: float = 13, bold: bool = False):
@@ -41,7 +42,36 @@ def _opening(document, data: ReportData) -> None:
             + "; ".join(data.silent) + ".")
 
 
-def build_report_docx(data: ReportData) -> bytes:
+def _cell(value: str, width: int, *, bold=False, center=False, merge: str = "") -> str:
+    vmerge = {"": "", "restart": '<w:vMerge w:val="restart"/>',
+              "continue": "<w:vMerge/>"}[merge]
+    align = "center" if center else "both"
+    ppr = f'<w:pPr><w:spacing w:before="40" w:after="40"/><w:jc w:val="{align}"/></w:pPr>'
+    content = wordml.paragraphs(value, wordml.run_properties(TABLE_TEXT_PT, bold=bold), ppr) \
+        if merge != "continue" else "<w:p/>"
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{vmerge}</w:tcPr>{content}</w:tc>'
+
+
+def _table_xml(data: ReportData, chosen: list[Column], widths: list[int]) -> str:
+    """Header row (repeated on every page), then one row per comment or group of comments;
+    the section cell is merged down over its rows."""
+    parts = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>"]
+    parts += [_cell(c.header, w, bold=True, center=True) for c, w in zip(chosen, widths,
+                                                                         strict=True)]
+    parts.append("</w:tr>")
+    for _group, first, values in table_rows(data, chosen):
+        parts.append("<w:tr>")
+        for column, width, value in zip(chosen, widths, values, strict=True):
+            if column.key == "group":
+                parts.append(_cell(value, width, bold=True,
+                                   merge="restart" if first else "continue"))
+            else:
+                parts.append(_cell(value, width, center=column.key == "stt"))
+        parts.append("</w:tr>")
+    return "".join(parts)
+
+
+def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) -> bytes:
     document = new_document(landscape=True)
     add_header(document, parent_name=data.issuer_parent, issuer_name=data.issuer,
                reference_line="", subject="", place=data.place, day=data.day)
@@ -49,24 +79,16 @@ def build_report_docx(data: ReportData) -> bytes:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _text(title, data.title, 14, bold=True)
     _opening(document, data)
-    rows = sum(len(g.rows) for g in data.groups)
-    table = document.add_table(rows=1 + rows, cols=4)
+    chosen = columns(optional)
+    section = document.sections[0]
+    usable = (section.page_width - section.left_margin - section.right_margin) // _EMU_PER_TWIP
+    total = sum(c.weight for c in chosen)
+    widths = [usable * c.weight // total for c in chosen]
+    table = document.add_table(rows=0, cols=len(chosen))
     table.style = "Table Grid"
-    for cell, name in zip(table.rows[0].cells, HEADER, strict=True):
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _text(cell.paragraphs[0], name, 12, bold=True)
-    table_rows = table.rows  # built once: indexing table.rows each time is quadratic
-    index = 1
-    for group in data.groups:
-        first = index
-        for row in group.rows:
-            cells = table_rows[index].cells
-            for cell, value in zip(cells[1:], ("; ".join(row.agencies), row.comment,
-                                               row.answer), strict=True):
-                _text(cell.paragraphs[0], value, 12)
-            index += 1
-        merged = table_rows[first].cells[0].merge(table_rows[index - 1].cells[0])
-        _text(merged.paragraphs[0], group.label, 12, bold=True)
+    for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_column.w = width * _EMU_PER_TWIP
+    table._tbl.extend(wordml.parse_children(_table_xml(data, chosen, widths), "w:tbl"))
     add_signature(document, Letter(
         parent_name="", issuer_name=data.issuer, number="", notation="", subject="",
         place=data.place, day=data.day, recipients=[], body=[],
@@ -78,8 +100,13 @@ def build_report_docx(data: ReportData) -> bytes:
     return buffer.getvalue()
 
 
-def build_report_xlsx(data: ReportData, tracker_header, tracker_rows) -> bytes:
-    table = [[group.label, "; ".join(row.agencies), row.comment, row.answer]
-             for group in data.groups for row in group.rows]
-    return build_table([("Tổng hợp", HEADER, table), ("Theo dõi", tracker_header,
-                                                      tracker_rows)])
+def build_report_xlsx(data: ReportData, tracker_header, tracker_rows,
+                      optional: frozenset[str] = frozenset()) -> bytes:
+    """The same table (the section repeated on each row, so it can be filtered) and the
+    response tracker on a second sheet."""
+    chosen = columns(optional)
+    stt = [c.key for c in chosen].index("stt") if "stt" in optional else None
+    table = ([int(v) if i == stt else v for i, v in enumerate(values)]
+             for _g, _first, values in table_rows(data, chosen))
+    return build_table([("Tổng hợp", [c.header for c in chosen], table),
+                        ("Theo dõi", tracker_header, tracker_rows)])

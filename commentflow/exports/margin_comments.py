@@ -3,10 +3,13 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import count
 
 from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from commentflow.exports import wordml
 
 
 @dataclass
@@ -21,9 +24,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s*#]+", " ", text).strip().lower()
 
 
-def _starts(paragraph_text: str, anchor: str) -> bool:
-    """The paragraph opens the section (a heading may be split over two paragraphs)."""
-    text = _norm(paragraph_text)[:60]
+def _starts(text: str, anchor: str) -> bool:
+    """The paragraph (its normalised opening) opens the section (a heading may be split over
+    two paragraphs)."""
     return bool(text) and (text.startswith(anchor) or (len(text) >= 6
                                                         and anchor.startswith(text)))
 
@@ -53,22 +56,45 @@ def build(original: bytes | None, sections: list[MarginSection]) -> bytes:
     else:
         document = Document(io.BytesIO(original))
     paragraphs = [p for p in _paragraphs(document) if p.text.strip()]
+    openings = [_norm(p.text)[:60] for p in paragraphs]
+    existing = document.part._comments_part.element.xpath("./w:comment/@w:id")
+    ids = count(max((int(i) for i in existing), default=-1) + 1)
+    new_comments: list[str] = []
     position = 0
     for section in sections:
         anchor = _norm(section.anchor)[:60]
         if not anchor or not section.comments:
             continue
         found = next((i for i in range(position, len(paragraphs))
-                      if _starts(paragraphs[i].text, anchor)), None)
+                      if _starts(openings[i], anchor)), None)
         if found is None:
             found = next((i for i in range(len(paragraphs))
-                          if _starts(paragraphs[i].text, anchor)), None)
+                          if _starts(openings[i], anchor)), None)
         if found is None:
             continue
         position = found
         runs = paragraphs[found].runs or [paragraphs[found].add_run("")]
         for author, initials, text in section.comments:
-            document.add_comment(runs, text=text, author=author, initials=initials)
+            comment_id = next(ids)
+            new_comments.append(_comment_xml(comment_id, author, initials, text))
+            runs[0]._r.insert_comment_range_start_above(comment_id)
+            runs[-1]._r.insert_comment_range_end_and_reference_below(comment_id)
+    if new_comments:  # parsed once: adding comments one by one is quadratic in python-docx
+        comments_part = document.part._comments_part
+        comments_part.element.extend(wordml.parse_children("".join(new_comments),
+                                                           "w:comments"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _comment_xml(comment_id: int, author: str, initials: str, text: str) -> str:
+    """A <w:comment> as Word writes it: the annotation mark, then the text, a paragraph a line."""
+    rpr = '<w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+    ppr = '<w:pPr><w:pStyle w:val="CommentText"/></w:pPr>'
+    lines = text.split("\n") or [""]
+    first = (f"<w:p>{ppr}<w:r>{rpr}<w:annotationRef/></w:r>"
+             f'<w:r><w:t xml:space="preserve">{wordml.text(lines[0])}</w:t></w:r></w:p>')
+    rest = wordml.paragraphs("\n".join(lines[1:]), "", ppr) if len(lines) > 1 else ""
+    return (f"<w:comment w:id=\"{comment_id}\" w:author={wordml.attribute(author)} "
+            f"w:initials={wordml.attribute(initials)}>{first}{rest}</w:comment>")

@@ -4,9 +4,20 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Enum, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from commentflow.core.text import fold
 from commentflow.extensions import db
 
 
@@ -133,8 +144,22 @@ class Comment(db.Model):
     #: The lead office's disposition; comments saying the same thing share one.
     disposition_id: Mapped[int | None] = mapped_column(
         ForeignKey("dispositions.id", ondelete="SET NULL"), index=True)
+    #: Text, proposed wording and reason folded ("co che phoi hop") for search without
+    #: diacritics in SQL; kept up to date on every insert and update.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     response: Mapped[Response] = relationship(foreign_keys=[response_id])
     disposition = relationship("Disposition", back_populates="comments")
     section = relationship("DraftSection")
     author = relationship("User")
+
+    @staticmethod
+    def searchable(text: str, proposed_wording: str | None, reason: str | None) -> str:
+        return fold("\n".join((text or "", proposed_wording or "", reason or "")))
+
+
+@event.listens_for(Comment, "before_insert")
+@event.listens_for(Comment, "before_update")
+def _fold_for_search(_mapper, _connection, comment: Comment) -> None:
+    comment.search_text = Comment.searchable(comment.text, comment.proposed_wording,
+                                             comment.reason)

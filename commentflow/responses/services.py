@@ -195,10 +195,10 @@ def save_comment(response: Response, data: CommentData, *, actor, now,
     if not text:
         raise ValidationFailed(_("Nội dung góp ý không được để trống."))
     _check_section(response, data.section_id)
+    proposed, reason = normalize_multiline(data.proposed_wording), normalize_multiline(data.reason)
     if comment is None:
         comment = Comment(response_id=response.id, section_id=data.section_id, text=text,
-                          proposed_wording=normalize_multiline(data.proposed_wording),
-                          reason=normalize_multiline(data.reason), author_id=actor.id,
+                          proposed_wording=proposed, reason=reason, author_id=actor.id,
                           created_at=now, updated_at=now)
         db.session.add(comment)
         db.session.flush()
@@ -207,9 +207,9 @@ def save_comment(response: Response, data: CommentData, *, actor, now,
         raise ValidationFailed(_("Không tìm thấy ý kiến này."))
     changed = db.session.execute(
         update(Comment).where(Comment.id == comment.id, Comment.revision == revision)
-        .values(text=text, proposed_wording=normalize_multiline(data.proposed_wording),
-                reason=normalize_multiline(data.reason), revision=Comment.revision + 1,
-                updated_at=now)).rowcount
+        .values(text=text, proposed_wording=proposed, reason=reason,
+                search_text=Comment.searchable(text, proposed, reason),
+                revision=Comment.revision + 1, updated_at=now)).rowcount
     if changed != 1:
         db.session.refresh(comment)
         raise StaleComment(_("Ý kiến này vừa được %(who)s sửa. Bản của bạn chưa được lưu; "

@@ -1,0 +1,42 @@
+"""WordprocessingML written as text: large tables and many comments in linear time.
+
+python-docx's object API re-reads the tree on every row or comment, which grows faster than
+linearly; these helpers build the XML of many elements at once and parse it in one go.
+"""
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+
+FONT = "Times New Roman"
+#: Characters XML 1.0 cannot carry (text typed or pasted by agencies may contain them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text(value: str) -> str:
+    return escape(_NOT_XML.sub("", value))
+
+
+def attribute(value: str) -> str:
+    return quoteattr(_NOT_XML.sub("", value))
+
+
+def run_properties(size_pt: float, *, bold: bool = False) -> str:
+    half_points = round(size_pt * 2)
+    return (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" '
+            f'w:eastAsia="{FONT}"/>{"<w:b/><w:bCs/>" if bold else ""}'
+            f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
+
+
+def paragraphs(value: str, rpr: str, ppr: str = "") -> str:
+    """One <w:p> per line of the text (an empty text still gives one empty paragraph)."""
+    lines = value.split("\n") if value else [""]
+    return "".join(
+        f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{text(line)}</w:t></w:r></w:p>'
+        if line else f"<w:p>{ppr}</w:p>" for line in lines)
+
+
+def parse_children(fragment: str, container: str = "w:body") -> list:
+    """The elements of an XML fragment, parsed once into python-docx's element classes."""
+    return list(parse_xml(f"<{container} {nsdecls('w')}>{fragment}</{container}>"))
