@@ -92,12 +92,13 @@ def seed(app, agencies: int, comments: int):
         responses = db.session.scalars(Response.__table__.select().with_only_columns(
             Response.id)).all()
         random.seed(7)
+        texts = [" ".join(random.choices(WORDS, k=25)) for _n in range(comments)]
         db.session.execute(insert(Comment), [
             {"response_id": responses[n % len(responses)],
-             "section_id": random.choice(sections),
-             "text": " ".join(random.choices(WORDS, k=25)), "proposed_wording": "",
-             "reason": "", "author_id": lead.id, "created_at": now, "updated_at": now,
-             "revision": 1} for n in range(comments)])
+             "section_id": random.choice(sections), "text": texts[n], "proposed_wording": "",
+             "reason": "", "search_text": Comment.searchable(texts[n], "", ""),
+             "author_id": lead.id, "created_at": now, "updated_at": now, "revision": 1}
+            for n in range(comments)])
         db.session.commit()
         return round_.id
 
@@ -125,7 +126,7 @@ def measure(label, action, app):
 
 def run(cluster, comments: int) -> dict:
     from commentflow import create_app
-    from commentflow.consolidation import services
+    from commentflow.consolidation import gathering
     from commentflow.core.clock import now_utc
     from commentflow.exports.consolidation_report import build_report_docx, build_report_xlsx
     from commentflow.extensions import db
@@ -148,25 +149,29 @@ def run(cluster, comments: int) -> dict:
         session["_fresh"] = True
     times = {}
 
-    def page():
-        response = client.get(f"/rounds/{round_id}/consolidation/?q=khong+co+gi")
-        assert response.status_code == 200, response.status_code
-        return f"{len(response.data) // 1024} KiB"
+    def page(query):
+        def get():
+            response = client.get(f"/rounds/{round_id}/consolidation/{query}")
+            assert response.status_code == 200, response.status_code
+            return f"{len(response.data) // 1024} KiB"
+        return get
 
     def report(builder):
         def build():
             round_ = db.session.get(Round, round_id)
-            data = services.report_data(round_, now=now_utc())
+            data = gathering.report_data(round_, now=now_utc())
             if builder == "docx":
                 return f"{len(build_report_docx(data)) // 1024} KiB"
             return f"{len(build_report_xlsx(data, ['x'], [])) // 1024} KiB"
         return build
 
     def margin():
-        data, _name = services.margin_document(db.session.get(Round, round_id))
+        data, _name = gathering.margin_document(db.session.get(Round, round_id))
         return f"{len(data) // 1024} KiB"
 
-    times["page"] = measure("consolidation page (filtered)", page, app)
+    times["page"] = measure("consolidation page (first page)", page(""), app)
+    times["search"] = measure("page, search + open only", page("?q=kinh+phi&state=open"), app)
+    times["deep"] = measure("page 200 (deep in the list)", page("?page=200"), app)
     times["docx"] = measure("report .docx", report("docx"), app)
     times["xlsx"] = measure("report .xlsx", report("xlsx"), app)
     times["margin"] = measure("draft with margin comments .docx", margin, app)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from commentflow.accounts.forms import REQUIRED
+from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.consolidation.models import DispositionKind
 
 KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
@@ -49,6 +49,26 @@ class FilterForm(FlaskForm):
     q = StringField(_l("Tìm (không cần dấu)"))
     agency = SelectField(_l("Cơ quan, đơn vị"), validators=[Optional()])
     group = SelectField(_l("Nhóm"), validators=[Optional()])
+    section = SelectField(_l("Mục"), validators=[Optional()])
     state = SelectField(_l("Tình trạng"), choices=[
         ("", _l("Tất cả")), ("open", _l("Chưa duyệt")), ("undecided", _l("Chưa xử lý")),
         *[(k.value, v) for k, v in KIND_LABELS.items()]], validators=[Optional()])
+
+
+#: The optional columns of the report, as the export form offers them.
+COLUMN_LABELS = {"stt": _l("STT"), "reply": _l("Số, ngày văn bản góp ý"),
+                 "officer": _l("Chuyên viên xử lý"), "note": _l("Ghi chú")}
+
+
+class ExportForm(FlaskForm):
+    """Optional columns chosen when the report is downloaded (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    columns = MultiCheckboxField(_l("Thêm cột"), choices=list(COLUMN_LABELS.items()),
+                                 validators=[Optional()])
+
+    def chosen(self) -> frozenset[str]:
+        """The valid columns ticked (anything else in the address is ignored)."""
+        return frozenset(self.columns.data or []) & frozenset(COLUMN_LABELS)

@@ -4,20 +4,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from commentflow.accounts.models import Role
-from commentflow.consolidation import services
+from commentflow.consolidation import gathering, services
 from commentflow.consolidation.forms import (
     KIND_LABELS,
     QUICK_PICKS,
     CloseForm,
     DecideForm,
+    ExportForm,
     FilterForm,
     IdsForm,
 )
 from commentflow.consolidation.models import DispositionKind
+from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import now_utc
-from commentflow.core.text import fold
 from commentflow.directory.services import all_groups
-from commentflow.rounds.services import get_round_for_lead
+from commentflow.rounds.services import get_round_for_lead, recipient_names
+from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action, validated
 
@@ -25,49 +27,36 @@ bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/con
 lead_office = roles_required(Role.LEAD_STAFF, Role.LEADER)
 
 
-def _matches(comment, filters: FilterForm, group_members: dict) -> bool:
-    disposition = comment.disposition
-    agency_id = comment.response.recipient.agency_id
-    state = filters.state.data or ""
-    if filters.agency.data and str(agency_id) != filters.agency.data:
-        return False
-    if filters.group.data and agency_id not in group_members.get(filters.group.data, set()):
-        return False
-    if state == "open" and disposition is not None and disposition.approved_at is not None:
-        return False
-    if state == "undecided" and disposition is not None and disposition.kind is not None:
-        return False
-    if state in {k.value for k in DispositionKind} and (
-            disposition is None or disposition.kind is None or disposition.kind.value != state):
-        return False
-    query = fold(filters.q.data or "")
-    return not query or query in fold(" ".join((comment.text, comment.proposed_wording,
-                                                comment.reason)))
+def _filters(form: FilterForm) -> Filters:
+    def number(value):
+        return int(value) if value and value.isdigit() else None
+
+    return Filters(q=form.q.data or "", agency_id=number(form.agency.data),
+                   group_id=number(form.group.data), state=form.state.data or "",
+                   section=form.section.data or "", page=request.args.get("page", 1, type=int))
 
 
 @bp.route("/")
 @lead_office
 def workspace(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    comments = services.round_comments(round_)
     filters = FilterForm(request.args)
-    filters.agency.choices = [("", _("Tất cả"))] + [(str(r.agency_id), r.agency.name)
-                                                    for r in round_.recipients]
-    groups = all_groups()
-    filters.group.choices = [("", _("Tất cả"))] + [(str(g.id), g.name) for g in groups]
-    members = {str(g.id): {m.agency_id for m in g.memberships} for g in groups}
-    shown = [c for c in comments if _matches(c, filters, members)]
-    sections: dict = {}
-    for comment in shown:
-        sections.setdefault(comment.section, []).append(comment)
+    filters.agency.choices = [("", _("Tất cả"))] + [
+        (str(agency_id), name) for agency_id, name in recipient_names(round_)]
+    filters.group.choices = [("", _("Tất cả"))] + [(str(g.id), g.name) for g in all_groups()]
+    view = load_workspace(round_, _filters(filters),
+                          general_label=_("Ý kiến chung / Vấn đề khác"))
+    filters.section.choices = [("", _("Tất cả các mục"))] + [
+        (entry.key, entry.label) for entry in view.outline]
+    args = {k: v for k, v in request.args.items() if k not in ("page", "columns")}
+    section_links = {entry.key: url_for(".workspace", round_id=round_id,
+                                        **{**args, "section": entry.key})
+                     for entry in view.outline}
     return render_template(
-        "consolidation/workspace.html", round_=round_, sections=sections, filters=filters,
-        total=len(comments), shown=len(shown),
-        open_count=services.open_count(round_, comments),
-        suggestions=services.suggested_groups(round_, comments),
-        by_id={c.id: c for c in comments},
-        kinds=KIND_LABELS, quick_picks=QUICK_PICKS, decide_form=DecideForm(),
-        ids_form=IdsForm(), close_form=CloseForm(),
+        "consolidation/workspace.html", round_=round_, view=view, filters=filters,
+        export_form=ExportForm(request.args), kinds=KIND_LABELS, quick_picks=QUICK_PICKS,
+        decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
+        page_args=args, section_links=section_links,
         is_leader=current_user.has_role(Role.LEADER))
 
 
@@ -133,10 +122,10 @@ def publish(round_id: int):
 @lead_office
 def report_docx(round_id: int):
     from commentflow.exports.consolidation_report import build_report_docx
-    from commentflow.storage.services import download_response
 
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    data = build_report_docx(services.report_data(round_, now=now_utc()))
+    data = build_report_docx(gathering.report_data(round_, now=now_utc()),
+                             ExportForm(request.args).chosen())
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.docx")
 
 
@@ -145,19 +134,17 @@ def report_docx(round_id: int):
 def report_xlsx(round_id: int):
     from commentflow.exports.consolidation_report import build_report_xlsx
     from commentflow.rounds.views import tracker_table
-    from commentflow.storage.services import XLSX, download_response
 
     round_ = get_round_for_lead(round_id, viewer=current_user)
     header, rows = tracker_table(round_)
-    data = build_report_xlsx(services.report_data(round_, now=now_utc()), header, rows)
+    data = build_report_xlsx(gathering.report_data(round_, now=now_utc()), header, rows,
+                             ExportForm(request.args).chosen())
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.xlsx", XLSX)
 
 
 @bp.route("/draft-with-comments.docx")
 @lead_office
 def margin_docx(round_id: int):
-    from commentflow.storage.services import download_response
-
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    data, name = services.margin_document(round_)
+    data, name = gathering.margin_document(round_)
     return download_response(data, name)

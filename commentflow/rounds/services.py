@@ -310,6 +310,13 @@ def get_round_for_lead(round_id: int, *, viewer) -> Round:
     return round_
 
 
+def recipient_names(round_: Round) -> list[tuple[int, str]]:
+    """(agency id, name) of every recipient in protocol order, in one query."""
+    return [tuple(row) for row in db.session.execute(
+        select(Agency.id, Agency.name).join(RoundRecipient, RoundRecipient.agency_id == Agency.id)
+        .where(RoundRecipient.round_id == round_.id).order_by(RoundRecipient.position))]
+
+
 def get_round_for_recipient(round_id: int, *, viewer) -> tuple[Round, RoundRecipient]:
     round_ = db.session.get(Round, round_id)
     recipient = recipient_for(viewer, round_) if round_ is not None else None

@@ -67,7 +67,7 @@ def test_whole_consolidation(world):
     with pytest.raises(PermissionDenied):
         services.approve(round_, [grouped.id], actor=staff, now=_now())
     assert services.approve(round_, [grouped.id, single.id], actor=leader, now=_now()) == 2
-    assert services.open_count(round_) == 0
+    assert services.open_count(round_.id) == 0
     with pytest.raises(ValidationFailed, match="kết thúc nhận ý kiến"):
         services.close_consolidation(round_, actor=leader, now=_now())
     close_round(round_, actor=staff, now=_now())

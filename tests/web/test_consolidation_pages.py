@@ -60,3 +60,108 @@ def test_workspace_flow(app, login_as):
     boss.post(f"/rounds/{rid}/consolidation/publish", data={"csrf_token": token})
     db.session.rollback()
     assert db.session.get(Round, rid).state is RoundState.PUBLISHED
+
+
+def _round_with_comments(agencies: int, per_agency: int):
+    """A closed round where every agency sent `per_agency` comments on one section, two of
+    them grouped and decided, the rest repeating one sentence (so suggestions show)."""
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    round_ = make_round(staff, [make_agency(name=f"UBND xã {n}") for n in range(agencies)],
+                        open_=True)
+    sections = [s for s in round_.versions[0].sections if s.is_commentable]
+    now = datetime.now(UTC)
+    for index, recipient in enumerate(round_.recipients):
+        record_paper_reply(recipient, ReplyLetter(str(index + 1), "UBND-VP", date(2024, 7, 8)), [
+            CommentData(f"{SAME} Ý kiến số {n}" if n else SAME, sections[n % 3].id)
+            for n in range(per_agency)], actor=staff, now=now)
+    db.session.flush()
+    from commentflow.consolidation import services
+    from commentflow.consolidation.queries import in_force
+
+    first_two = list(db.session.scalars(in_force(select(Comment.id).where(
+        Comment.text == SAME), round_.id).order_by(Comment.id).limit(2)))
+    from commentflow.consolidation.models import DispositionKind
+
+    services.group(round_, first_two, actor=staff, now=now)
+    services.decide(round_, first_two, DispositionKind.ACCEPTED, "Tiếp thu.", actor=staff,
+                    now=now)
+    db.session.commit()
+    return round_, staff
+
+
+def _statements_for(client, url):
+    from sqlalchemy import event
+
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return statements, response.get_data(as_text=True)
+
+
+def test_page_queries_do_not_grow_with_the_comments(app, login_as):
+    small, small_staff = _round_with_comments(agencies=3, per_agency=1)
+    large, large_staff = _round_with_comments(agencies=12, per_agency=15)
+    counts = []
+    for round_, staff in ((small, small_staff), (large, large_staff)):
+        client = login_as(staff, test_client=app.test_client())
+        for query in ("", "?state=open&q=co+che", "?page=2"):
+            statements, html = _statements_for(
+                client, f"/rounds/{round_.id}/consolidation/{query}")
+            assert "Gộp" in html
+            counts.append((query, len(statements)))
+    small_counts, large_counts = counts[:3], counts[3:]
+    # 3 comments or 180: the same statements (a page without dispositions needs one fewer).
+    assert large_counts[:2] == small_counts[:2], (small_counts, large_counts)
+    assert large_counts[2][1] <= small_counts[2][1]
+    assert max(n for _q, n in counts) <= 14
+
+
+def test_long_sections_are_paged_and_outlined(app, login_as):
+    from commentflow.consolidation.workspace import PAGE_SIZE
+
+    round_, staff = _round_with_comments(agencies=10, per_agency=12)  # 120 on three sections
+    client = login_as(staff)
+    html = client.get(f"/rounds/{round_.id}/consolidation/").get_data(as_text=True)
+    assert html.count('class="comment-row"') == PAGE_SIZE
+    assert "Trang 1 / 3" in html and "Tổng số ý kiến: 120" in html
+    assert "Ý kiến theo mục (3 mục)" in html
+    last = client.get(f"/rounds/{round_.id}/consolidation/?page=3").get_data(as_text=True)
+    assert last.count('class="comment-row"') == 120 - 2 * PAGE_SIZE
+    beyond = client.get(f"/rounds/{round_.id}/consolidation/?page=99").get_data(as_text=True)
+    assert "Trang 3 / 3" in beyond  # a page past the end shows the last one
+    section_id = db.session.scalar(select(Comment.section_id).order_by(Comment.id))
+    one = client.get(f"/rounds/{round_.id}/consolidation/?section={section_id}&q=y+kien+so+3")
+    body = one.get_data(as_text=True)
+    assert "Đang hiện: 10" in body  # "Ý kiến số 3" from each agency, all on that section
+    assert body.count('class="comment-row"') == 10
+
+
+def test_search_finds_the_latest_text_of_an_edited_comment(app):
+    from commentflow.consolidation.workspace import Filters, load_workspace
+    from commentflow.responses.services import save_comment, submit_response, working_response
+
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    agency = make_agency(name="Sở Tài chính")
+    writer = make_user(roles=(Role.STAFF, Role.LEADER), agency=agency)
+    round_ = make_round(staff, [agency], open_=True)
+    section = next(s for s in round_.versions[0].sections if s.is_commentable)
+    now = datetime.now(UTC)
+    response = working_response(round_.recipients[0], actor=writer, now=now)
+    comment = save_comment(response, CommentData("Ban đầu", section.id), actor=writer, now=now)
+    save_comment(response, CommentData("Đề nghị làm rõ nguồn kinh phí", section.id),
+                 actor=writer, now=now, comment=comment, revision=comment.revision)
+    submit_response(response, ReplyLetter("5", "STC-VP", date(2024, 7, 8)), actor=writer,
+                    now=now)
+    db.session.commit()
+
+    def shown(q):
+        return load_workspace(round_, Filters(q=q), general_label="").shown
+
+    assert shown("nguon KINH phi") == 1 and shown("ban dau") == 0 and shown("100%") == 0

@@ -1,5 +1,7 @@
 """The consolidation report reopened: .docx cell by cell (merged groups, ratios) and .xlsx."""
 import io
+
+import pytest
 from datetime import UTC, date, datetime, timedelta
 
 from docx import Document
@@ -10,7 +12,7 @@ from commentflow.accounts.models import Role
 from commentflow.consolidation import services
 from commentflow.consolidation.models import DispositionKind
 from commentflow.extensions import db
-from commentflow.responses.models import Comment
+from commentflow.responses.models import Comment, Response
 from commentflow.responses.services import (
     CommentData,
     ReplyLetter,
@@ -22,12 +24,17 @@ from tests.factories import make_agency, make_group, make_round, make_user
 SAME = "Đề nghị bổ sung cơ chế phối hợp."
 
 
-def test_report_docx_and_xlsx(app, login_as):
+@pytest.fixture
+def report_round(app):
+    """Five departments and districts in two groups: a "thống nhất" letter, two identical
+    comments grouped and answered once, a late paper reply with a formula-like comment, a
+    general comment left undecided, and one agency that never answered."""
     now = datetime.now(UTC)
     office = make_agency(name="Sở Y tế", parent=make_agency(name="Ủy ban nhân dân tỉnh Kiên Giang"))
-    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office, full_name="Nguyễn Văn Chuyên")
     departments = [make_agency(name=n) for n in ("Sở Tài chính", "Sở Nội vụ", "Sở Tư pháp")]
-    districts = [make_agency(name=n) for n in ("UBND huyện An Biên", "UBND huyện Châu Thành")]
+    districts = [make_agency(name=n) for n in ("UBND huyện An Biên", "UBND huyện Châu Thành",
+                                                "UBND huyện Giồng Riềng")]
     group_a = make_group(departments, name="Các sở, ban, ngành cấp tỉnh",
                          short_name="Sở, ban, ngành")
     group_b = make_group(districts, name="UBND các huyện", short_name="UBND cấp huyện")
@@ -40,10 +47,10 @@ def test_report_docx_and_xlsx(app, login_as):
     for name in ("UBND huyện An Biên", "UBND huyện Châu Thành"):
         record_paper_reply(by_name[name], ReplyLetter("15", "UBND-VP", date(2024, 7, 9)),
                            [CommentData(SAME, sections["III.2.a"].id)], actor=staff, now=now)
-    record_paper_reply(by_name["Sở Nội vụ"], ReplyLetter("88", "SNV-TCBC", date(2024, 7, 9)),
+    late_day = (round_.deadline_at + timedelta(days=2)).date()
+    record_paper_reply(by_name["Sở Nội vụ"], ReplyLetter("88", "SNV-TCBC", late_day),
                        [CommentData("=HYPERLINK(\"http://x\")", sections["I.1.a"].id),
-                        CommentData("Ý kiến chung về bố cục")], actor=staff,
-                       now=now + timedelta(days=30))  # a late answer
+                        CommentData("Ý kiến chung về bố cục")], actor=staff, now=now)
     record_paper_reply(by_name["Sở Tư pháp"], ReplyLetter("9", "STP-VP", date(2024, 7, 9)),
                        [CommentData("Đề nghị rà soát chính tả.")], actor=staff, now=now)
     db.session.flush()
@@ -51,7 +58,13 @@ def test_report_docx_and_xlsx(app, login_as):
     services.group(round_, ids, actor=staff, now=now)
     services.decide(round_, ids, DispositionKind.ACCEPTED, "Bổ sung vào điểm a.", actor=staff,
                     now=now)
+    round_.deadline_at = now - timedelta(minutes=1)  # the deadline has passed since
     db.session.commit()
+    return round_, staff
+
+
+def test_report_docx_and_xlsx(report_round, login_as):
+    round_, staff = report_round
     client = login_as(staff)
 
     document = Document(io.BytesIO(client.get(
@@ -59,11 +72,13 @@ def test_report_docx_and_xlsx(app, login_as):
     texts = [p.text for p in document.paragraphs]
     assert any(t.startswith("BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý ĐỐI VỚI "
                             "DỰ THẢO KẾ HOẠCH") for t in texts)
-    assert any("Tổng số 05 cơ quan, đơn vị đã gửi xin ý kiến; tổng số 05 văn bản" in t
+    assert any("Tổng số 06 cơ quan, đơn vị đã gửi xin ý kiến; tổng số 05 văn bản" in t
                for t in texts)
-    assert any("Sở, ban, ngành: 01/03; UBND cấp huyện: 00/02" in t for t in texts)
-    assert any("Sở Tài chính (Công văn số 2711/STC-VP ngày 08/07/2024)" in t for t in texts)
-    assert not any("không gửi văn bản góp ý" in t for t in texts)  # all answered
+    assert any("Sở, ban, ngành: 01/03; UBND cấp huyện: 00/03" in t for t in texts)
+    assert "+ Sở Tài chính (Công văn số 2711/STC-VP ngày 08/07/2024);" in texts
+    assert any("Số cơ quan, đơn vị có ý kiến góp ý: 04" in t for t in texts)
+    assert ("- Đơn vị không gửi văn bản góp ý xem như thống nhất nội dung dự thảo: "
+            "UBND huyện Giồng Riềng.") in texts
     table = document.tables[1]
     header = [c.text for c in table.rows[0].cells]
     assert header == ["NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
@@ -83,6 +98,49 @@ def test_report_docx_and_xlsx(app, login_as):
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     assert [c.value for c in book["Theo dõi"][1]][:2] == ["STT", "Cơ quan, đơn vị"]
 
+
+def test_optional_columns_chosen_at_export(report_round, login_as):
+    round_, staff = report_round
+    client = login_as(staff)
+    late = db.session.scalar(select(Response.reply_date).where(
+        Response.reply_number == "88")).strftime("%d/%m/%Y")
+    query = "?columns=stt&columns=reply&columns=officer&columns=note&columns=bogus"
+    document = Document(io.BytesIO(client.get(
+        f"/rounds/{round_.id}/consolidation/report.docx{query}").data))
+    table = document.tables[1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "STT", "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "SỐ, NGÀY VĂN BẢN GÓP Ý",
+        "NỘI DUNG GÓP Ý", "NỘI DUNG TIẾP THU, GIẢI TRÌNH", "CHUYÊN VIÊN XỬ LÝ", "GHI CHÚ"]
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert body[0] == ["1", "điểm a khoản 1 Mục I", "Sở Nội vụ",
+                       f"Công văn số 88/SNV-TCBC ngày {late}", "=HYPERLINK(\"http://x\")", "",
+                       "", "Văn bản gửi sau thời hạn; Chưa có cách xử lý"]
+    assert body[1] == ["2", "điểm a khoản 2 Mục III", "UBND huyện An Biên; UBND huyện Châu Thành",
+                       "Công văn số 15/UBND-VP ngày 09/07/2024; "
+                       "Công văn số 15/UBND-VP ngày 09/07/2024", SAME,
+                       "Tiếp thu. Bổ sung vào điểm a.", "Nguyễn Văn Chuyên",
+                       "Chưa được lãnh đạo duyệt"]
+    assert [row[:3] for row in body[2:]] == [["3", "Ý kiến chung / Vấn đề khác", "Sở Nội vụ"],
+                                             ["4", "Ý kiến chung / Vấn đề khác", "Sở Tư pháp"]]
+    assert table.cell(3, 1)._tc is table.cell(4, 1)._tc  # the group cell is still merged
+    # The table is landscape-wide and its header repeats on every page.
+    assert table.rows[0]._tr.trPr.xpath("./w:tblHeader")
+    assert document.sections[0].page_width > document.sections[0].page_height
+
+    book = load_workbook(io.BytesIO(client.get(
+        f"/rounds/{round_.id}/consolidation/report.xlsx{query}").data))
+    rows = list(book["Tổng hợp"].values)
+    assert rows[0][0] == "STT" and rows[0][-1] == "GHI CHÚ"
+    assert rows[2][0] == 2 and rows[2][3].startswith("Công văn số 15/UBND-VP")
+    assert rows[1][2] == "Sở Nội vụ" and rows[1][1] == "điểm a khoản 1 Mục I"
+
+
+def test_without_options_the_four_national_columns(report_round, login_as):
+    round_, staff = report_round
+    data = login_as(staff).get(f"/rounds/{round_.id}/consolidation/report.xlsx").data
+    header = next(load_workbook(io.BytesIO(data))["Tổng hợp"].values)
+    assert header == ("NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
+                      "NỘI DUNG TIẾP THU, GIẢI TRÌNH")
 
 
 def test_draft_with_comments_in_the_margin(app, login_as):

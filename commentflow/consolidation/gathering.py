@@ -1,0 +1,135 @@
+"""What the consolidation report and the margin document say, gathered in a fixed number of
+queries for the pure builders in commentflow.exports."""
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from commentflow.accounts.models import User
+from commentflow.consolidation.forms import KIND_LABELS
+from commentflow.consolidation.models import Disposition
+from commentflow.consolidation.queries import comment_lines
+from commentflow.consolidation.report import (
+    GroupRatio,
+    ReportData,
+    ReportGroup,
+    ReportRow,
+    answer_text,
+    comment_text,
+)
+from commentflow.core.dates import format_short_date, local_today
+from commentflow.drafts.models import DraftSection
+from commentflow.extensions import db
+from commentflow.rounds.models import Round
+from commentflow.rounds.tracker import TrackerState, tracker_rows
+
+GENERAL = "Ý kiến chung / Vấn đề khác"
+LATE = "Văn bản gửi sau thời hạn"
+UNDECIDED = "Chưa có cách xử lý"
+UNAPPROVED = "Chưa được lãnh đạo duyệt"
+
+
+def _reply(reference: str, day) -> str:
+    """ "Công văn số 2711/STC-VP ngày 08/07/2024"."""
+    return f"Công văn số {reference} ngày {format_short_date(day)}" if day else reference
+
+
+def _ratios(round_: Round, rows) -> list[GroupRatio]:
+    """Agreeing agencies per recipient group, each named with its reply."""
+    ratios = []
+    for group in round_.groups or sorted({g for r in rows for g in r.groups},
+                                         key=lambda g: g.display_order):
+        members = [r for r in rows if group in r.groups]
+        agreed = [r for r in members if r.state is TrackerState.AGREED]
+        ratios.append(GroupRatio(group.short_name or group.name, len(agreed), len(members), [
+            f"{r.recipient.agency.name} ({_reply(r.reply_reference, r.reply_date)})"
+            if r.reply_date else r.recipient.agency.name for r in agreed]))
+    return ratios
+
+
+def _section_labels(section_ids) -> dict[int, str]:
+    ids = [i for i in section_ids if i is not None]
+    rows = db.session.execute(select(DraftSection.id, DraftSection.citation, DraftSection.key)
+                              .where(DraftSection.id.in_(ids))) if ids else []
+    return {id_: citation or key for id_, citation, key in rows}
+
+
+def report_data(round_: Round, *, now: datetime) -> ReportData:
+    """Everything the consolidation report says: the opening part and one row per comment,
+    or per group of comments answered together (naming every agency)."""
+    rows = tracker_rows(round_, now=now)
+    by_response = {r.response.id: r for r in rows if r.response is not None}
+    dispositions = {d.id: (d, name) for d, name in db.session.execute(
+        select(Disposition, User.full_name).outerjoin(User, User.id == Disposition.drafted_by_id)
+        .where(Disposition.round_id == round_.id))}
+    lines = comment_lines(round_.id)
+    labels = _section_labels({line.section_id for line in lines})
+    report_groups: list[ReportGroup] = []
+    shared: dict[int, ReportRow] = {}  # one row per disposition answering several comments
+    for line in lines:
+        label = labels.get(line.section_id, GENERAL)
+        if not report_groups or report_groups[-1].label != label:
+            report_groups.append(ReportGroup(label, []))
+        tracked = by_response[line.response_id]
+        reply = _reply(tracked.reply_reference, tracked.reply_date)
+        notes = [LATE] if tracked.state is TrackerState.SUBMITTED_LATE else []
+        if line.disposition_id in shared:
+            row = shared[line.disposition_id]
+            row.agencies.append(line.agency_name)
+            row.replies.append(reply)
+            row.notes.extend(n for n in notes if n not in row.notes)
+            continue
+        disposition, officer = dispositions.get(line.disposition_id, (None, ""))
+        if disposition is None or disposition.kind is None:
+            answer, notes = "", [*notes, UNDECIDED]
+        else:
+            answer = answer_text(str(KIND_LABELS[disposition.kind]), disposition.text)
+            if disposition.approved_at is None:
+                notes.append(UNAPPROVED)
+        row = ReportRow([line.agency_name], comment_text(
+            line.text, line.proposed_wording, line.reason), answer, [reply], officer or "",
+            notes)
+        if disposition is not None:
+            shared[disposition.id] = row
+        report_groups[-1].rows.append(row)
+    title = round_.versions[0].draft.title if round_.versions else round_.subject
+    return ReportData(
+        title="BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý ĐỐI VỚI DỰ THẢO "
+              + title.upper(),
+        issuer_parent=round_.agency.parent.name.upper() if round_.agency.parent else "",
+        issuer=round_.agency.name, place=round_.place, asked=len(rows),
+        replies=sum(1 for r in rows if r.response is not None), agreed=_ratios(round_, rows),
+        commented=[r.recipient.agency.name for r in rows if r.response is not None
+                   and r.state is not TrackerState.AGREED],
+        silent=[r.recipient.agency.name for r in rows if r.state is TrackerState.NO_ANSWER],
+        silence_is_agreement=round_.silence_is_agreement, groups=report_groups,
+        signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
+        signer_position=round_.signer_position, signer_name=round_.signer_name,
+        day=local_today(now, current_app.config["TIMEZONE"]))
+
+
+def margin_document(round_: Round) -> tuple[bytes, str]:
+    """The first circulated draft as .docx with each comment in the margin (author: agency)."""
+    from commentflow.exports.margin_comments import MarginSection, build
+
+    version = round_.versions[0]
+    by_section: dict[int | None, list] = {}
+    for line in comment_lines(round_.id):
+        by_section.setdefault(line.section_id, []).append((line.agency_name, line.agency_code[:8],
+                                                           comment_text(line.text,
+                                                                        line.proposed_wording,
+                                                                        line.reason)))
+    sections = []
+    for section in version.sections:
+        first_line = section.text.split("\n", 1)[0] if section.text else ""
+        anchor = " ".join(p for p in (section.number, section.title or first_line) if p)
+        if section.kind == "annex_row":
+            anchor = first_line or section.number
+        sections.append(MarginSection(section.key, anchor, by_section.get(section.id, [])))
+    general = by_section.get(None, [])
+    if general and sections:  # general comments go on the document's title
+        title = next((s for s in sections if s.key == "title"), sections[0])
+        title.comments = title.comments + general
+    original = version.file.data if version.file.filename.lower().endswith(".docx") else None
+    name = version.file.filename.rsplit(".", 1)[0] + "-y-kien.docx"
+    return build(original, sections), name

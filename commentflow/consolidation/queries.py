@@ -1,0 +1,60 @@
+"""The comments a round consolidates, read in SQL: answers in force only, in draft order."""
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+
+from commentflow.consolidation.models import Disposition
+from commentflow.directory.models import Agency
+from commentflow.drafts.models import DraftSection
+from commentflow.extensions import db
+from commentflow.responses.models import Comment, Response, ResponseState
+from commentflow.rounds.models import RoundRecipient
+
+
+def in_force(statement: Select, round_id: int) -> Select:
+    """Restrict a statement over comments to the submitted, not superseded answers of a round
+    (joins Response and RoundRecipient)."""
+    return (statement.join(Response, Response.id == Comment.response_id)
+            .join(RoundRecipient, RoundRecipient.id == Response.recipient_id)
+            .where(RoundRecipient.round_id == round_id,
+                   Response.state == ResponseState.SUBMITTED, Comment.deleted_at.is_(None)))
+
+
+def draft_order(statement: Select) -> Select:
+    """Sections in draft order, general comments last; within a section, protocol order."""
+    return (statement.outerjoin(DraftSection, DraftSection.id == Comment.section_id)
+            .order_by(Comment.section_id.is_(None), DraftSection.position,
+                      RoundRecipient.position, Comment.id))
+
+
+def open_count(round_id: int) -> int:
+    """Comments without an approved disposition."""
+    return db.session.scalar(in_force(
+        select(func.count(Comment.id)).select_from(Comment)
+        .outerjoin(Disposition, Disposition.id == Comment.disposition_id), round_id)
+        .where(Disposition.approved_at.is_(None)))
+
+
+@dataclass(frozen=True)
+class CommentLine:
+    """One comment as the exports need it: plain values, no ORM objects."""
+
+    id: int
+    section_id: int | None
+    text: str
+    proposed_wording: str
+    reason: str
+    disposition_id: int | None
+    response_id: int
+    agency_name: str
+    agency_code: str
+
+
+def comment_lines(round_id: int) -> list[CommentLine]:
+    """Every comment in force, in draft order, in one query (20,000 rows stay cheap)."""
+    statement = draft_order(in_force(
+        select(Comment.id, Comment.section_id, Comment.text, Comment.proposed_wording,
+               Comment.reason, Comment.disposition_id, Comment.response_id, Agency.name,
+               Agency.code).select_from(Comment), round_id)
+        .join(Agency, Agency.id == RoundRecipient.agency_id))
+    return [CommentLine(*row) for row in db.session.execute(statement)]

@@ -1,0 +1,181 @@
+"""The consolidation workspace read in SQL: filters, counts per section, one page of comments.
+
+The number of queries does not depend on the number of comments: counts are aggregated in
+the database, only one page of comments is loaded, and suggestions are computed for the
+sections on that page.
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from commentflow.consolidation.models import Disposition, DispositionKind
+from commentflow.consolidation.queries import draft_order, in_force
+from commentflow.core.text import fold
+from commentflow.directory.models import Agency, AgencyGroupMembership
+from commentflow.drafts.models import DraftSection
+from commentflow.extensions import db
+from commentflow.responses.models import Comment, Response
+from commentflow.rounds.models import Round, RoundRecipient
+
+PAGE_SIZE = 50
+GENERAL = "general"  #: the section filter's value for general comments
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    agency_id: int | None = None
+    group_id: int | None = None
+    state: str = ""  #: "", "open", "undecided" or a DispositionKind value
+    section: str = ""  #: "", GENERAL, or a section id
+    page: int = 1
+
+
+@dataclass
+class OutlineEntry:
+    """A section with comments matching the filters: how many, and how many still open."""
+
+    section_id: int | None
+    label: str
+    shown: int
+    open: int
+
+    @property
+    def key(self) -> str:
+        return GENERAL if self.section_id is None else str(self.section_id)
+
+
+@dataclass
+class Suggestion:
+    comment_ids: list[int]
+    text: str
+    agencies: list[str]
+
+
+@dataclass
+class PageInfo:
+    page: int
+    pages: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+@dataclass
+class Workspace:
+    total: int  #: comments in force
+    open: int  #: of which without an approved disposition
+    shown: int  #: matching the filters
+    outline: list[OutlineEntry]
+    #: This page's comments, cut by section: (outline entry, comments) in draft order.
+    sections: list[tuple[OutlineEntry, list[Comment]]]
+    pager: PageInfo
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def _is_open():
+    return or_(Comment.disposition_id.is_(None), Disposition.approved_at.is_(None))
+
+
+def _filtered(statement: Select, round_id: int, filters: Filters) -> Select:
+    statement = in_force(statement, round_id).outerjoin(
+        Disposition, Disposition.id == Comment.disposition_id)
+    if filters.agency_id:
+        statement = statement.where(RoundRecipient.agency_id == filters.agency_id)
+    if filters.group_id:
+        statement = statement.where(RoundRecipient.agency_id.in_(
+            select(AgencyGroupMembership.agency_id)
+            .where(AgencyGroupMembership.group_id == filters.group_id)))
+    if filters.state == "open":
+        statement = statement.where(_is_open())
+    elif filters.state == "undecided":
+        statement = statement.where(or_(Comment.disposition_id.is_(None),
+                                        Disposition.kind.is_(None)))
+    elif filters.state in {k.value for k in DispositionKind}:
+        statement = statement.where(Disposition.kind == DispositionKind(filters.state))
+    query = fold(filters.q).strip()
+    if query:
+        statement = statement.where(Comment.search_text.contains(query, autoescape=True))
+    return statement
+
+
+def _in_section(statement: Select, section: str) -> Select:
+    if section == GENERAL:
+        return statement.where(Comment.section_id.is_(None))
+    if section.isdigit():
+        return statement.where(Comment.section_id == int(section))
+    return statement
+
+
+def _outline(round_id: int, filters: Filters, general_label: str) -> list[OutlineEntry]:
+    open_ = func.sum(case((_is_open(), 1), else_=0))
+    statement = (_filtered(select(Comment.section_id, DraftSection.citation, DraftSection.key,
+                                  func.count(Comment.id), open_).select_from(Comment),
+                           round_id, filters)
+                 .outerjoin(DraftSection, DraftSection.id == Comment.section_id)
+                 .group_by(Comment.section_id, DraftSection.citation, DraftSection.key,
+                           DraftSection.position)
+                 .order_by(Comment.section_id.is_(None), DraftSection.position))
+    return [OutlineEntry(section_id, (citation or key) if section_id else general_label,
+                         shown, int(open_count or 0))
+            for section_id, citation, key, shown, open_count in db.session.execute(statement)]
+
+
+def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestion]:
+    from commentflow.consolidation.services import suggested_groups
+
+    groups = suggested_groups(round_, section_ids) if section_ids else []
+    ids = [i for g in groups for i in g]
+    facts = {id_: (text, agency) for id_, text, agency in db.session.execute(
+        select(Comment.id, Comment.text, Agency.name)
+        .join(Response, Response.id == Comment.response_id)
+        .join(RoundRecipient, RoundRecipient.id == Response.recipient_id)
+        .join(Agency, Agency.id == RoundRecipient.agency_id)
+        .where(Comment.id.in_(ids)))} if ids else {}
+    return [Suggestion(g, facts[g[0]][0], [facts[i][1] for i in g]) for g in groups]
+
+
+def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Workspace:
+    """Counts for the whole round, the outline for the filters, and the asked-for page."""
+    total, open_ = db.session.execute(in_force(
+        select(func.count(Comment.id), func.sum(case((_is_open(), 1), else_=0)))
+        .select_from(Comment).outerjoin(Disposition, Disposition.id == Comment.disposition_id),
+        round_.id)).one()
+    outline = _outline(round_.id, filters, general_label)
+    entries = {e.key: e for e in outline}
+    shown = entries[filters.section].shown if filters.section in entries else (
+        0 if filters.section else sum(e.shown for e in outline))
+    pages = max(1, -(-shown // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    statement = (_in_section(draft_order(_filtered(select(Comment), round_.id, filters)),
+                             filters.section)
+                 .options(contains_eager(Comment.response).contains_eager(Response.recipient)
+                          .joinedload(RoundRecipient.agency),
+                          contains_eager(Comment.disposition)
+                          .selectinload(Disposition.comments),
+                          contains_eager(Comment.section))
+                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    comments = list(db.session.scalars(statement).unique())
+    sections: list[tuple[OutlineEntry, list[Comment]]] = []
+    for comment in comments:
+        key = GENERAL if comment.section_id is None else str(comment.section_id)
+        if not sections or sections[-1][0].key != key:
+            sections.append((entries[key], []))
+        sections[-1][1].append(comment)
+    return Workspace(total=total, open=int(open_ or 0), shown=shown, outline=outline,
+                     sections=sections, pager=PageInfo(page, pages),
+                     suggestions=_suggestions(round_, [e.section_id for e, _c in sections]))
