@@ -41,7 +41,7 @@ def draft_text(sections: int) -> str:
 
 
 def seed(app, agencies: int, comments: int):
-    from sqlalchemy import insert
+    from sqlalchemy import insert, text
 
     from commentflow.accounts.models import Role, User, UserRole
     from commentflow.directory.models import Agency, AgencyKind
@@ -99,6 +99,8 @@ def seed(app, agencies: int, comments: int):
              "reason": "", "search_text": Comment.searchable(texts[n], "", ""),
              "author_id": lead.id, "created_at": now, "updated_at": now, "revision": 1}
             for n in range(comments)])
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))  # what autovacuum does soon after a bulk load
         db.session.commit()
         return round_.id
 

@@ -51,10 +51,15 @@ class CommentLine:
 
 
 def comment_lines(round_id: int) -> list[CommentLine]:
-    """Every comment in force, in draft order, in one query (20,000 rows stay cheap)."""
-    statement = draft_order(in_force(
+    """Every comment in force, in draft order, in one query (20,000 rows stay cheap: sorted
+    here on small keys rather than by the database on rows carrying the texts)."""
+    statement = in_force(
         select(Comment.id, Comment.section_id, Comment.text, Comment.proposed_wording,
                Comment.reason, Comment.disposition_id, Comment.response_id, Agency.name,
-               Agency.code).select_from(Comment), round_id)
-        .join(Agency, Agency.id == RoundRecipient.agency_id))
-    return [CommentLine(*row) for row in db.session.execute(statement)]
+               Agency.code, DraftSection.position, RoundRecipient.position)
+        .select_from(Comment), round_id).join(
+        Agency, Agency.id == RoundRecipient.agency_id).outerjoin(
+        DraftSection, DraftSection.id == Comment.section_id)
+    rows = sorted(db.session.execute(statement), key=lambda r: (
+        r[1] is None, r[9] or 0, r[10], r[0]))
+    return [CommentLine(*row[:9]) for row in rows]

@@ -7,7 +7,7 @@ sections on that page.
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import joinedload
 
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import draft_order, in_force
@@ -37,6 +37,7 @@ class OutlineEntry:
     """A section with comments matching the filters: how many, and how many still open."""
 
     section_id: int | None
+    section_key: str  #: the draft's own key ("III.2.a"), GENERAL for general comments
     label: str
     shown: int
     open: int
@@ -130,8 +131,9 @@ def _outline(round_id: int, filters: Filters, general_label: str) -> list[Outlin
                  .group_by(Comment.section_id, DraftSection.citation, DraftSection.key,
                            DraftSection.position)
                  .order_by(Comment.section_id.is_(None), DraftSection.position))
-    return [OutlineEntry(section_id, (citation or key) if section_id else general_label,
-                         shown, int(open_count or 0))
+    return [OutlineEntry(section_id, key if section_id else GENERAL,
+                         (citation or key) if section_id else general_label, shown,
+                         int(open_count or 0))
             for section_id, citation, key, shown, open_count in db.session.execute(statement)]
 
 
@@ -161,15 +163,17 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         0 if filters.section else sum(e.shown for e in outline))
     pages = max(1, -(-shown // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
-    statement = (_in_section(draft_order(_filtered(select(Comment), round_.id, filters)),
-                             filters.section)
-                 .options(contains_eager(Comment.response).contains_eager(Response.recipient)
-                          .joinedload(RoundRecipient.agency),
-                          contains_eager(Comment.disposition)
-                          .selectinload(Disposition.comments),
-                          contains_eager(Comment.section))
-                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    comments = list(db.session.scalars(statement).unique())
+    # The page's ids first, sorting narrow rows; then those comments with what they show.
+    ids = list(db.session.scalars(
+        _in_section(draft_order(_filtered(select(Comment.id), round_.id, filters)),
+                    filters.section).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    loaded = {c.id: c for c in db.session.scalars(
+        select(Comment).where(Comment.id.in_(ids or [0]))
+        .options(joinedload(Comment.response).joinedload(Response.recipient)
+                 .joinedload(RoundRecipient.agency),
+                 joinedload(Comment.disposition).selectinload(Disposition.comments),
+                 joinedload(Comment.section))).unique()}
+    comments = [loaded[i] for i in ids]
     sections: list[tuple[OutlineEntry, list[Comment]]] = []
     for comment in comments:
         key = GENERAL if comment.section_id is None else str(comment.section_id)

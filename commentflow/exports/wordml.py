@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape, quoteattr
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-FONT = "Times New Roman"
 #: Characters XML 1.0 cannot carry (text typed or pasted by agencies may contain them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -20,13 +19,6 @@ def text(value: str) -> str:
 
 def attribute(value: str) -> str:
     return quoteattr(_NOT_XML.sub("", value))
-
-
-def run_properties(size_pt: float, *, bold: bool = False) -> str:
-    half_points = round(size_pt * 2)
-    return (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" '
-            f'w:eastAsia="{FONT}"/>{"<w:b/><w:bCs/>" if bold else ""}'
-            f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>')
 
 
 def paragraphs(value: str, rpr: str, ppr: str = "") -> str:

@@ -1,7 +1,10 @@
 """Browser flow of consolidation: answer three comments, group two identical ones, approve,
 publish, download the three files; the agency then sees how its comment was handled."""
+import io
 from datetime import UTC, date, datetime
 
+from docx import Document
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -60,11 +63,23 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     expect(leader.locator("#consolidation-counts")).to_contain_text("Chưa duyệt: 0")
     leader.click("button:has-text('Chốt tổng hợp')")
     expect(leader.locator(".flash-success")).to_contain_text("Đã chốt")
+    leader.locator("#report-export").get_by_label("STT").check()
+    leader.locator("#report-export").get_by_label("Ghi chú").check()
+    files = {}
     for label in ("Báo cáo tổng hợp (.docx)", "Báo cáo tổng hợp (.xlsx)",
                   "Dự thảo kèm ý kiến bên lề (.docx)"):
         with leader.expect_download() as download:
-            leader.click(f"text={label}")
+            leader.get_by_text(label, exact=True).click()
+        files[label] = download.value.path().read_bytes()
         assert download.value.suggested_filename.endswith((".docx", ".xlsx"))
+    table = Document(io.BytesIO(files["Báo cáo tổng hợp (.docx)"])).tables[1]
+    assert [c.text for c in table.rows[0].cells][:2] == ["STT", "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN"]
+    assert [c.text for c in table.rows[0].cells][-1] == "GHI CHÚ"
+    assert len(table.rows) == 3  # header, one comment, the two grouped ones answered once
+    sheet = load_workbook(io.BytesIO(files["Báo cáo tổng hợp (.xlsx)"]))["Tổng hợp"]
+    assert sheet.max_row == 3 and sheet.cell(1, 1).value == "STT"
+    margin = Document(io.BytesIO(files["Dự thảo kèm ý kiến bên lề (.docx)"]))
+    assert len(list(margin.comments)) == 3
     leader.once("dialog", lambda dialog: dialog.accept())
     leader.click("button:has-text('Công bố kết quả')")
     expect(leader.locator(".flash-success")).to_contain_text("Đã công bố")

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 from docx import Document
+from docx.shared import Pt
 
 from commentflow.consolidation.report import ReportData, ReportGroup, ReportRow
 from commentflow.exports.consolidation_report import build_report_docx
@@ -26,6 +27,10 @@ def test_markup_and_control_characters_stay_text():
     assert agency == 'Sở <Tư pháp> & "Nội vụ"'
     assert comment == 'Đề nghị <w:p/> & "sửa" điều 5\nDòng thứ hai'  # a paragraph per line
     assert len(table.cell(1, 2).paragraphs) == 2
+    style = table.cell(1, 2).paragraphs[0].style  # 12 pt Times New Roman, as DOMAIN §3 says
+    assert (style.name, style.font.size, style.font.name) == ("Bảng tổng hợp", Pt(12),
+                                                              "Times New Roman")
+    assert table.cell(0, 0).paragraphs[0].style.font.bold
 
 
 def test_every_group_cell_spans_its_rows():

@@ -1,9 +1,8 @@
 """The consolidation report reopened: .docx cell by cell (merged groups, ratios) and .xlsx."""
 import io
-
-import pytest
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
