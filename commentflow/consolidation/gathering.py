@@ -3,6 +3,7 @@ queries for the pure builders in commentflow.exports."""
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from commentflow.accounts.models import User
@@ -18,9 +19,10 @@ from commentflow.consolidation.report import (
     comment_text,
 )
 from commentflow.core.dates import format_short_date, local_today
+from commentflow.core.errors import NotFound
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
-from commentflow.rounds.models import Round
+from commentflow.rounds.models import Round, RoundState
 from commentflow.rounds.tracker import TrackerState, tracker_rows
 
 GENERAL = "Ý kiến chung / Vấn đề khác"
@@ -133,3 +135,12 @@ def margin_document(round_: Round) -> tuple[bytes, str]:
     original = version.file.data if version.file.filename.lower().endswith(".docx") else None
     name = version.file.filename.rsplit(".", 1)[0] + "-y-kien.docx"
     return build(original, sections), name
+
+
+def published_report(round_: Round) -> bytes:
+    """The report as published, dated the day of publication; NotFound before that."""
+    from commentflow.exports.consolidation_report import build_report_docx
+
+    if round_.state is not RoundState.PUBLISHED or round_.published_at is None:
+        raise NotFound(_("Kết quả tổng hợp chưa được công bố."))
+    return build_report_docx(report_data(round_, now=round_.published_at))

@@ -60,6 +60,7 @@ def build(original: bytes | None, sections: list[MarginSection]) -> bytes:
     existing = document.part._comments_part.element.xpath("./w:comment/@w:id")
     ids = count(max((int(i) for i in existing), default=-1) + 1)
     new_comments: list[str] = []
+    anchored: dict[int, list[int]] = {}  #: paragraph index → ids of the comments on it
     position = 0
     for section in sections:
         anchor = _norm(section.anchor)[:60]
@@ -73,12 +74,12 @@ def build(original: bytes | None, sections: list[MarginSection]) -> bytes:
         if found is None:
             continue
         position = found
-        runs = paragraphs[found].runs or [paragraphs[found].add_run("")]
         for author, initials, text in section.comments:
             comment_id = next(ids)
             new_comments.append(_comment_xml(comment_id, author, initials, text))
-            runs[0]._r.insert_comment_range_start_above(comment_id)
-            runs[-1]._r.insert_comment_range_end_and_reference_below(comment_id)
+            anchored.setdefault(found, []).append(comment_id)
+    for index, comment_ids in anchored.items():
+        _mark_range(paragraphs[index], comment_ids)
     if new_comments:  # parsed once: adding comments one by one is quadratic in python-docx
         comments_part = document.part._comments_part
         comments_part.element.extend(wordml.parse_children("".join(new_comments),
@@ -86,6 +87,21 @@ def build(original: bytes | None, sections: list[MarginSection]) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _mark_range(paragraph: Paragraph, comment_ids: list[int]) -> None:
+    """The whole paragraph is the range of each comment: a start mark before its first run,
+    an end mark and the reference mark after its last run."""
+    runs = paragraph.runs or [paragraph.add_run("")]
+    starts = "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in comment_ids)
+    ends = "".join(f'<w:commentRangeEnd w:id="{i}"/><w:r><w:rPr><w:rStyle '
+                   f'w:val="CommentReference"/></w:rPr><w:commentReference w:id="{i}"/></w:r>'
+                   for i in comment_ids)
+    first, last = runs[0]._r, runs[-1]._r
+    for mark in wordml.parse_children(starts, "w:p"):
+        first.addprevious(mark)
+    for mark in reversed(wordml.parse_children(ends, "w:p")):
+        last.addnext(mark)
 
 
 def _comment_xml(comment_id: int, author: str, initials: str, text: str) -> str:

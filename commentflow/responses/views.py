@@ -100,6 +100,7 @@ def panel_context(round_, recipient) -> dict:
         "register_form": register_form, "assign_form": assign_form,
         "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
         "outcomes": published_outcomes(round_, recipient),
+        "report_published": round_.published_at is not None,
     }
 
 

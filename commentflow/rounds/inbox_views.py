@@ -53,3 +53,15 @@ def draft_file(round_id: int, version_id: int):
     if version is None or version not in round_.versions:
         abort(404)
     return download_response(version.file.data, version.file.filename, version.file.content_type)
+
+
+@bp.route("/<int:round_id>/consolidation-report.docx")
+@login_required
+def report(round_id: int):
+    """The published consolidation report, as the lead office sent it back; before
+    publication it does not exist for the agencies (their comments stay private)."""
+    from commentflow.consolidation.gathering import published_report
+
+    round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
+    return download_response(published_report(round_),
+                             f"bao-cao-tong-hop-y-kien-{round_.id}.docx")

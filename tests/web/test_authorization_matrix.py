@@ -58,6 +58,12 @@ def someone_elses(role, own):
     """A notification of another user does not exist for anybody else (the owner's own access
     is tested in test_reminder_pages)."""
     return {"login"} if role == "anonymous" else {"not-found"}
+def after_publication(role, own):
+    """Recipients' copy of the consolidation report: the matrix's round is not published, so
+    it exists for nobody yet (after publication: test_consolidation_pages)."""
+    return {"login"} if role == "anonymous" else {"not-found"}
+
+
 ADMIN = roles("admin")
 LEAD = roles("lead_staff", "leader")
 LEAD_SCOPED = roles("lead_staff", "leader", scoped=True)
@@ -127,6 +133,7 @@ MATRIX = {
     ("inbox.show", "GET"): RECIPIENT,
     ("inbox.letter", "GET"): RECIPIENT,
     ("inbox.draft_file", "GET"): RECIPIENT,
+    ("inbox.report", "GET"): after_publication,
     ("rounds.response", "GET"): LEAD_SCOPED,
     ("rounds.response_scan", "GET"): LEAD_SCOPED,
     ("rounds.paper_reply", "GET"): LEAD_STAFF_SCOPED,

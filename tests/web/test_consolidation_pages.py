@@ -1,4 +1,5 @@
 """The consolidation workspace through HTTP: filters, decide, group, approve, close, publish."""
+import io
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -165,3 +166,63 @@ def test_search_finds_the_latest_text_of_an_edited_comment(app):
         return load_workspace(round_, Filters(q=q), general_label="").shown
 
     assert shown("nguon KINH phi") == 1 and shown("ban dau") == 0 and shown("100%") == 0
+
+
+def test_agencies_see_nothing_before_publication_and_their_own_outcomes_after(app, login_as):
+    from docx import Document
+
+    from commentflow.consolidation import services
+    from commentflow.consolidation.models import DispositionKind
+
+    now = datetime.now(UTC)
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    leader = make_user(roles=(Role.LEADER,), agency=office)
+    finance, justice, outsider = (make_agency(name=n) for n in (
+        "Sở Tài chính", "Sở Tư pháp", "Sở Xây dựng"))
+    readers = {a.name: make_user(roles=(Role.STAFF,), agency=a)
+               for a in (finance, justice, outsider)}
+    round_ = make_round(staff, [finance, justice], open_=True)
+    sections = {s.key: s for s in round_.versions[0].sections}
+    mine, theirs = "Đề nghị làm rõ nguồn kinh phí.", "Đề nghị bỏ khoản 3 vì trùng lặp."
+    for recipient, text, key in ((round_.recipients[0], mine, "I.1.a"),
+                                 (round_.recipients[1], theirs, "III.2.a")):
+        record_paper_reply(recipient, ReplyLetter("3", "VP", date(2024, 7, 8)),
+                           [CommentData(text, sections[key].id)], actor=staff, now=now)
+    db.session.flush()
+    comments = {c.text: c.id for c in db.session.scalars(select(Comment))}
+    services.decide(round_, [comments[mine]], DispositionKind.ACCEPTED,
+                    "Bổ sung nguồn kinh phí tại Mục IV.", actor=staff, now=now)
+    services.decide(round_, [comments[theirs]], DispositionKind.NOT_ACCEPTED,
+                    "Giữ nguyên vì khoản 3 là nhiệm vụ riêng.", actor=staff, now=now)
+    db.session.commit()
+    rid = round_.id
+    finance_client = login_as(readers["Sở Tài chính"], test_client=app.test_client())
+    outsider_client = login_as(readers["Sở Xây dựng"], test_client=app.test_client())
+
+    def finance_sees():
+        return finance_client.get(f"/inbox/{rid}").get_data(as_text=True)
+
+    before = finance_sees()
+    assert "Bổ sung nguồn kinh phí" not in before and theirs not in before
+    assert 'id="outcomes"' not in before and 'id="published-report"' not in before
+    assert finance_client.get(f"/inbox/{rid}/consolidation-report.docx").status_code == 404
+    assert finance_client.get(f"/rounds/{rid}/consolidation/").status_code == 403
+
+    close_round(db.session.get(Round, rid), actor=staff, now=now)
+    services.close_consolidation(db.session.get(Round, rid), actor=leader, now=now,
+                                 accept_open=True)
+    db.session.commit()
+    assert finance_client.get(f"/inbox/{rid}/consolidation-report.docx").status_code == 404
+    services.publish(db.session.get(Round, rid), actor=leader, now=now)
+    db.session.commit()
+
+    after = finance_sees()
+    assert "Bổ sung nguồn kinh phí tại Mục IV." in after and mine in after
+    assert theirs not in after and "Giữ nguyên" not in after  # another agency's stays out
+    report = finance_client.get(f"/inbox/{rid}/consolidation-report.docx")
+    assert report.status_code == 200
+    rows = [[c.text for c in row.cells] for row in Document(io.BytesIO(report.data)).tables[1].rows]
+    assert [row[1] for row in rows[1:]] == ["Sở Tài chính", "Sở Tư pháp"]  # the whole report
+    assert outsider_client.get(f"/inbox/{rid}/consolidation-report.docx").status_code == 404
+    assert outsider_client.get(f"/inbox/{rid}").status_code == 404
