@@ -41,9 +41,10 @@ def draft_text(sections: int) -> str:
 
 
 def seed(app, agencies: int, comments: int):
-    from sqlalchemy import insert, text
+    from sqlalchemy import insert, select, text
 
     from commentflow.accounts.models import Role, User, UserRole
+    from commentflow.consolidation.models import Disposition, DispositionKind
     from commentflow.directory.models import Agency, AgencyKind
     from commentflow.drafts.services import create_draft
     from commentflow.extensions import db
@@ -92,11 +93,22 @@ def seed(app, agencies: int, comments: int):
         responses = db.session.scalars(Response.__table__.select().with_only_columns(
             Response.id)).all()
         random.seed(7)
+        # Three comments in four already have a disposition (every tenth shares its
+        # neighbour's: a group answered once); half of those are approved.
+        db.session.execute(insert(Disposition), [
+            {"round_id": round_.id, "kind": random.choice(list(DispositionKind)),
+             "text": "Tiếp thu, điều chỉnh tại điểm a khoản 2 Mục III.",
+             "drafted_by_id": lead.id, "drafted_at": now, "created_at": now,
+             "approved_by_id": lead.id if n % 2 else None, "approved_at": now if n % 2 else None}
+            for n in range(comments * 3 // 4)])
+        dispositions = db.session.scalars(select(Disposition.id).order_by(Disposition.id)).all()
         texts = [" ".join(random.choices(WORDS, k=25)) for _n in range(comments)]
         db.session.execute(insert(Comment), [
             {"response_id": responses[n % len(responses)],
              "section_id": random.choice(sections), "text": texts[n], "proposed_wording": "",
              "reason": "", "search_text": Comment.searchable(texts[n], "", ""),
+             "disposition_id": dispositions[n - 1 if n % 10 == 9 else n]
+             if n < len(dispositions) else None,
              "author_id": lead.id, "created_at": now, "updated_at": now, "revision": 1}
             for n in range(comments)])
         db.session.commit()

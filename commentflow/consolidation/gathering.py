@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from commentflow.accounts.models import User
-from commentflow.consolidation.forms import KIND_LABELS
 from commentflow.consolidation.models import Disposition
 from commentflow.consolidation.queries import comment_lines
 from commentflow.consolidation.report import (
+    KIND_TEXT,
     GroupRatio,
     ReportData,
     ReportGroup,
@@ -61,8 +61,9 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
     or per group of comments answered together (naming every agency)."""
     rows = tracker_rows(round_, now=now)
     by_response = {r.response.id: r for r in rows if r.response is not None}
-    dispositions = {d.id: (d, name) for d, name in db.session.execute(
-        select(Disposition, User.full_name).outerjoin(User, User.id == Disposition.drafted_by_id)
+    dispositions = {row.id: row for row in db.session.execute(
+        select(Disposition.id, Disposition.kind, Disposition.text, Disposition.approved_at,
+               User.full_name).outerjoin(User, User.id == Disposition.drafted_by_id)
         .where(Disposition.round_id == round_.id))}
     lines = comment_lines(round_.id)
     labels = _section_labels({line.section_id for line in lines})
@@ -81,11 +82,12 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
             row.replies.append(reply)
             row.notes.extend(n for n in notes if n not in row.notes)
             continue
-        disposition, officer = dispositions.get(line.disposition_id, (None, ""))
+        disposition = dispositions.get(line.disposition_id)
+        officer = disposition.full_name if disposition is not None else ""
         if disposition is None or disposition.kind is None:
             answer, notes = "", [*notes, UNDECIDED]
         else:
-            answer = answer_text(str(KIND_LABELS[disposition.kind]), disposition.text)
+            answer = answer_text(KIND_TEXT[disposition.kind.value], disposition.text)
             if disposition.approved_at is None:
                 notes.append(UNAPPROVED)
         row = ReportRow([line.agency_name], comment_text(

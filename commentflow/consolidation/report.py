@@ -87,6 +87,12 @@ def table_rows(data: ReportData, chosen: list[Column]):
             yield index, position == 0, [values[c.key] for c in chosen]
 
 
+#: How the report's last column opens for each disposition (the official document is in
+#: Vietnamese whatever the reader's interface language).
+KIND_TEXT = {"accepted": "Tiếp thu", "partly": "Tiếp thu một phần",
+             "not_accepted": "Không tiếp thu", "noted": "Ghi nhận"}
+
+
 def answer_text(kind_label: str, text: str) -> str:
     return f"{kind_label}. {text}".strip() if text else kind_label
 

@@ -134,12 +134,15 @@ def test_optional_columns_chosen_at_export(report_round, login_as):
     assert rows[1][2] == "Sở Nội vụ" and rows[1][1] == "điểm a khoản 1 Mục I"
 
 
-def test_without_options_the_four_national_columns(report_round, login_as):
+def test_without_options_the_four_national_columns_in_vietnamese(report_round, login_as):
     round_, staff = report_round
-    data = login_as(staff).get(f"/rounds/{round_.id}/consolidation/report.xlsx").data
-    header = next(load_workbook(io.BytesIO(data))["Tổng hợp"].values)
-    assert header == ("NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
-                      "NỘI DUNG TIẾP THU, GIẢI TRÌNH")
+    client = login_as(staff)
+    client.get("/language/en")  # the reader's interface is in English; the report is not
+    data = client.get(f"/rounds/{round_.id}/consolidation/report.xlsx").data
+    rows = list(load_workbook(io.BytesIO(data))["Tổng hợp"].values)
+    assert rows[0] == ("NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
+                       "NỘI DUNG TIẾP THU, GIẢI TRÌNH")
+    assert rows[2][3] == "Tiếp thu. Bổ sung vào điểm a."
 
 
 def test_draft_with_comments_in_the_margin(app, login_as):
