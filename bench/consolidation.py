@@ -3,14 +3,17 @@
 A round with a 300-section draft, 500 agencies and 20,000 submitted comments (then 40,000,
 to see how time grows) on a throwaway PostgreSQL. Prints seconds, SQL statements and peak
 memory for: the workspace page (GET through the app), the report .docx, the report .xlsx
-and the draft with margin comments. Targets (issue 7): page under 1 s with queries not
-depending on the number of comments; .docx under 5 s, .xlsx under 3 s, margin .docx under
-10 s, each under 500 MB; doubling the comments at most doubles the time.
+and the draft with margin comments. Each measurement runs in a fresh process (warmed up by
+one untimed run), so its peak memory is its own and steps do not disturb each other.
+
+Targets (issue 7): page under 1 s with queries not depending on the number of comments;
+.docx under 5 s, .xlsx under 3 s, margin .docx under 10 s, each under 500 MB; doubling the
+comments at most doubles the time.
 
 Run: .venv/bin/python bench/consolidation.py
 """
 import random
-import resource
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -117,28 +120,21 @@ def seed(app, agencies: int, comments: int):
         return round_.id
 
 
-def measure(label, action, app):
+MEASURES = {
+    "page": "consolidation page (first page)",
+    "search": "page, search + open only",
+    "deep": "page 200 (deep in the list)",
+    "docx": "report .docx",
+    "xlsx": "report .xlsx",
+    "margin": "draft with margin comments .docx",
+}
+
+
+def measure_in_this_process(url: str, round_id: int, what: str) -> None:
+    """One measurement in a fresh process (as a worker would serve it): run once to warm up
+    imports and caches, then time a second run. Prints seconds, statements, peak memory."""
     from sqlalchemy import event
 
-    from commentflow.extensions import db
-
-    with app.app_context():
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
-        size = action()
-        seconds = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        event.remove(db.engine, "before_cursor_execute", listener)
-        db.session.remove()
-    print(f"  {label:<34} {seconds:7.2f} s  {len(statements):5d} SQL  peak {peak:6.0f} MB "
-          f"(+{peak - before:4.0f})  {size}")
-    return seconds
-
-
-def run(cluster, comments: int) -> dict:
     from commentflow import create_app
     from commentflow.consolidation import gathering
     from commentflow.core.clock import now_utc
@@ -146,10 +142,7 @@ def run(cluster, comments: int) -> dict:
     from commentflow.extensions import db
     from commentflow.rounds.models import Round
 
-    url = cluster.create_database(f"consolidation_{comments}")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
-    round_id = seed(app, 500, comments)
-    print(f"{comments} comments, 500 agencies, 300 sections:")
     client = app.test_client()
     with client.session_transaction() as session:  # log the lead in without the login form
         with app.app_context():
@@ -161,42 +154,74 @@ def run(cluster, comments: int) -> dict:
             db.session.commit()
         session["_user_id"] = token
         session["_fresh"] = True
-    times = {}
 
     def page(query):
-        def get():
-            response = client.get(f"/rounds/{round_id}/consolidation/{query}")
-            assert response.status_code == 200, response.status_code
-            return f"{len(response.data) // 1024} KiB"
-        return get
+        response = client.get(f"/rounds/{round_id}/consolidation/{query}")
+        assert response.status_code == 200, response.status_code
+        return len(response.data)
 
     def report(builder):
-        def build():
-            round_ = db.session.get(Round, round_id)
-            data = gathering.report_data(round_, now=now_utc())
-            if builder == "docx":
-                return f"{len(build_report_docx(data)) // 1024} KiB"
-            return f"{len(build_report_xlsx(data, ['x'], [])) // 1024} KiB"
-        return build
+        data = gathering.report_data(db.session.get(Round, round_id), now=now_utc())
+        return len(builder(data))
 
-    def margin():
-        data, _name = gathering.margin_document(db.session.get(Round, round_id))
-        return f"{len(data) // 1024} KiB"
+    actions = {
+        "page": lambda: page(""),
+        "search": lambda: page("?q=kinh+phi&state=open"),
+        "deep": lambda: page("?page=200"),
+        "docx": lambda: report(build_report_docx),
+        "xlsx": lambda: report(lambda data: build_report_xlsx(data, ["x"], [])),
+        "margin": lambda: len(gathering.margin_document(db.session.get(Round, round_id))[0]),
+    }
+    statements = []
+    for _attempt in ("warm-up", "measured"):
+        with app.app_context():
+            statements.clear()
+            listener = lambda *args: statements.append(1)  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            started = time.perf_counter()
+            size = actions[what]()
+            seconds = time.perf_counter() - started
+            event.remove(db.engine, "before_cursor_execute", listener)
+            db.session.remove()
+    print(f"{seconds:.3f} {len(statements)} {_peak_megabytes()} {size // 1024}")
 
-    times["page"] = measure("consolidation page (first page)", page(""), app)
-    times["search"] = measure("page, search + open only", page("?q=kinh+phi&state=open"), app)
-    times["deep"] = measure("page 200 (deep in the list)", page("?page=200"), app)
-    times["docx"] = measure("report .docx", report("docx"), app)
-    times["xlsx"] = measure("report .xlsx", report("xlsx"), app)
-    times["margin"] = measure("draft with margin comments .docx", margin, app)
+
+def _peak_megabytes() -> int:
+    """This process's own peak resident memory (VmHWM starts afresh at exec, whereas
+    ru_maxrss carries the parent's peak over fork and exec)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) // 1024
+
+
+def run(cluster, comments: int) -> dict:
+    url = cluster.create_database(f"consolidation_{comments}")
+    from commentflow import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
+    round_id = seed(app, 500, comments)
+    print(f"{comments} comments, 500 agencies, 300 sections (each line: a fresh process):")
+    times = {}
+    for what, label in MEASURES.items():
+        output = subprocess.run(
+            [sys.executable, __file__, "--measure", url, str(round_id), what],
+            check=True, capture_output=True, text=True).stdout.split()
+        seconds, statements, peak, size = float(output[0]), *map(int, output[1:])
+        times[what] = seconds
+        print(f"  {label:<34} {seconds:7.2f} s  {statements:4d} SQL  peak {peak:5d} MB  "
+              f"{size:6d} KiB")
     return times
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--measure"]:
+        measure_in_this_process(sys.argv[2], int(sys.argv[3]), sys.argv[4])
+        return
+    comments = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     cluster = ThrowawayCluster(find_pg_bin()).start()
     try:
-        small = run(cluster, int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
-        large = run(cluster, 2 * (int(sys.argv[1]) if len(sys.argv) > 1 else 20_000))
+        small = run(cluster, comments)
+        large = run(cluster, 2 * comments)
         print("time ratio, doubled comments: " + ", ".join(
             f"{k} {large[k] / small[k]:.2f}" for k in small))
     finally:
