@@ -23,7 +23,8 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 PASSWORD = "mat-khau-anh-chup"
 SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups", "groups.png"),
          ("trang.syt", "/drafts/1#s-III.2.a", "draft.png"),
-         ("trang.syt", "/rounds/1/tracker", "tracker.png")]
+         ("trang.syt", "/rounds/1/tracker", "tracker.png"),
+         ("trang.syt", "/rounds/1/consolidation/", "consolidation.png")]
 
 
 def _open_sample_round() -> None:
@@ -49,6 +50,40 @@ def _open_sample_round() -> None:
     open_round(round_, actor=lead, now=now_utc())
     round_.recipients[0].opened_at = now_utc()
     round_.recipients[0].opened_by_id = lead.id
+    _answers(round_, lead)
+
+
+def _answers(round_, lead) -> None:
+    """Three paper replies, two of them the same sentence (grouped and answered once)."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from commentflow.consolidation import services
+    from commentflow.consolidation.models import DispositionKind
+    from commentflow.directory.models import Agency
+    from commentflow.responses.models import Comment
+    from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
+
+    sections = {s.key: s for s in round_.versions[0].sections}
+    same = "Đề nghị bổ sung cơ chế phối hợp giữa Sở Y tế và UBND cấp huyện."
+    answers = {"STC": [CommentData("Đề nghị làm rõ nguồn kinh phí thực hiện.",
+                                   sections["I.1.a"].id)],
+               "UBND-AB": [CommentData(same, sections["III.2.a"].id)],
+               "UBND-CT": [CommentData(same, sections["III.2.a"].id),
+                           CommentData("Thống nhất với các nội dung còn lại.")]}
+    codes = {a.id: a.code for a in db.session.scalars(select(Agency))}
+    for number, recipient in enumerate(round_.recipients, start=1):
+        comments = answers.get(codes[recipient.agency_id])
+        if comments:
+            record_paper_reply(recipient, ReplyLetter(str(100 + number), "VP",
+                                                      date.today()), comments, actor=lead,
+                               now=now_utc())
+    db.session.flush()
+    grouped = list(db.session.scalars(select(Comment.id).where(Comment.text == same)))
+    services.group(round_, grouped, actor=lead, now=now_utc())
+    services.decide(round_, grouped, DispositionKind.ACCEPTED,
+                    "Tiếp thu, bổ sung tại điểm a khoản 2 Mục III.", actor=lead, now=now_utc())
 
 
 def main() -> None:

@@ -27,7 +27,9 @@ class IdsField(SelectMultipleField):
 class DecideForm(FlaskForm):
     comment_ids = IdsField(coerce=int, validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Cách xử lý"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
-                       validators=[DataRequired(REQUIRED)])
+                       validators=[DataRequired(_l(
+                           "Hãy chọn cách xử lý: tiếp thu, tiếp thu một phần, không tiếp thu "
+                           "hoặc ghi nhận."))])
     text = TextAreaField(_l("Nội dung tiếp thu, giải trình"),
                          validators=[Optional(), Length(max=20000)])
 
@@ -51,7 +53,7 @@ class FilterForm(FlaskForm):
     group = SelectField(_l("Nhóm"), validators=[Optional()])
     section = SelectField(_l("Mục"), validators=[Optional()])
     state = SelectField(_l("Tình trạng"), choices=[
-        ("", _l("Tất cả")), ("open", _l("Chưa duyệt")), ("undecided", _l("Chưa xử lý")),
+        ("", _l("Mọi tình trạng")), ("open", _l("Chưa duyệt")), ("undecided", _l("Chưa xử lý")),
         *[(k.value, v) for k, v in KIND_LABELS.items()]], validators=[Optional()])
 
 

@@ -41,9 +41,9 @@ def _filters(form: FilterForm) -> Filters:
 def workspace(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
     filters = FilterForm(request.args)
-    filters.agency.choices = [("", _("Tất cả"))] + [
+    filters.agency.choices = [("", _("Mọi cơ quan, đơn vị"))] + [
         (str(agency_id), name) for agency_id, name in recipient_names(round_)]
-    filters.group.choices = [("", _("Tất cả"))] + [(str(g.id), g.name) for g in all_groups()]
+    filters.group.choices = [("", _("Mọi nhóm"))] + [(str(g.id), g.name) for g in all_groups()]
     view = load_workspace(round_, _filters(filters),
                           general_label=_("Ý kiến chung / Vấn đề khác"))
     filters.section.choices = [("", _("Tất cả các mục"))] + [

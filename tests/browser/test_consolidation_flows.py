@@ -49,6 +49,7 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     for section, text in (("I.1.a", "Tiếp thu, bổ sung vào dự thảo."),
                           ("III.2.a", "Tiếp thu, điều chỉnh tại điểm a khoản 2 Mục III.")):
         block = page.locator(f".consolidation-section[data-section='{section}']")
+        block.locator("select[name=kind]").first.select_option("accepted")
         block.locator("textarea[name=text]").first.fill(text)
         block.locator("form.decide button").first.click()
         expect(page.locator(".flash-success")).to_contain_text("Đã lưu cách xử lý")

@@ -2,7 +2,7 @@
 import io
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commentflow.accounts.models import Role
 from commentflow.consolidation.models import Disposition
@@ -226,3 +226,25 @@ def test_agencies_see_nothing_before_publication_and_their_own_outcomes_after(ap
     assert [row[1] for row in rows[1:]] == ["Sở Tài chính", "Sở Tư pháp"]  # the whole report
     assert outsider_client.get(f"/inbox/{rid}/consolidation-report.docx").status_code == 404
     assert outsider_client.get(f"/inbox/{rid}").status_code == 404
+
+
+def test_a_disposition_needs_its_kind_and_a_refusal_its_reason(app, login_as):
+    from commentflow.consolidation.models import Disposition
+
+    round_, staff = _round_with_comments(agencies=2, per_agency=2)
+    client = login_as(staff)
+    page = client.get(f"/rounds/{round_.id}/consolidation/")
+    assert "— Chọn cách xử lý —" in page.get_data(as_text=True)
+    token = csrf_token_from(page)
+    comment_id = db.session.scalar(select(Comment.id).where(Comment.disposition_id.is_(None)))
+    before = db.session.scalar(select(func.count(Disposition.id)))
+    url = f"/rounds/{round_.id}/consolidation/decide"
+    no_kind = client.post(url, data={"csrf_token": token, "comment_ids": [comment_id],
+                                     "kind": "", "text": "Tiếp thu."}, follow_redirects=True)
+    assert "Hãy chọn cách xử lý: tiếp thu, tiếp thu một phần" in no_kind.get_data(as_text=True)
+    refusal = client.post(url, data={"csrf_token": token, "comment_ids": [comment_id],
+                                     "kind": "not_accepted", "text": "  "},
+                          follow_redirects=True)
+    assert "Không tiếp thu thì phải giải trình lý do." in refusal.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Disposition.id))) == before
