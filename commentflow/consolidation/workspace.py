@@ -87,6 +87,14 @@ class Workspace:
     pager: PageInfo
     suggestions: list[Suggestion] = field(default_factory=list)
 
+    @property
+    def awaiting_approval(self) -> list[int]:
+        """Dispositions on this page decided and not yet approved (each once)."""
+        ids = (c.disposition_id for _e, comments in self.sections for c in comments
+               if c.disposition is not None and c.disposition.kind is not None
+               and c.disposition.approved_at is None)
+        return list(dict.fromkeys(ids))
+
 
 def _is_open():
     return or_(Comment.disposition_id.is_(None), Disposition.approved_at.is_(None))
@@ -172,6 +180,8 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         .options(joinedload(Comment.response).joinedload(Response.recipient)
                  .joinedload(RoundRecipient.agency),
                  joinedload(Comment.disposition).selectinload(Disposition.comments),
+                 joinedload(Comment.disposition).joinedload(Disposition.drafted_by),
+                 joinedload(Comment.disposition).joinedload(Disposition.approved_by),
                  joinedload(Comment.section))).unique()}
     comments = [loaded[i] for i in ids]
     sections: list[tuple[OutlineEntry, list[Comment]]] = []

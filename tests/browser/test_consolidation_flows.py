@@ -46,6 +46,16 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     expect(page.locator("#consolidation-counts")).to_contain_text("Tổng số ý kiến: 3")
     page.click("#suggestions button")
     expect(page.locator(".flash-success")).to_contain_text("Đã gộp")
+    # Split one off again, then group the two by ticking them.
+    grouped = page.locator(".consolidation-section[data-section='III.2.a'] .comment-row")
+    grouped.first.locator("button:has-text('Tách khỏi nhóm')").click()
+    expect(page.locator(".flash-success")).to_contain_text("Đã tách")
+    expect(page.locator("#suggestions")).to_be_visible()
+    for index in (0, 1):
+        grouped.nth(index).locator("input[type=checkbox]").check()
+    page.click("button:has-text('Gộp các ý kiến đã chọn')")
+    expect(page.locator(".flash-success")).to_contain_text("Đã gộp")
+    expect(grouped.first).to_contain_text("Trong nhóm 2 ý kiến trả lời chung")
     for section, text in (("I.1.a", "Tiếp thu, bổ sung vào dự thảo."),
                           ("III.2.a", "Tiếp thu, điều chỉnh tại điểm a khoản 2 Mục III.")):
         block = page.locator(f".consolidation-section[data-section='{section}']")
@@ -58,9 +68,10 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     leader = browser.new_context().new_page()
     log_in(leader, live_server, "dung.syt")
     leader.goto(f"{live_server.url}/rounds/{round_id}/consolidation/")
-    while leader.locator("button:has-text('Duyệt')").count():
-        leader.locator("button:has-text('Duyệt')").first.click()
-        expect(leader.locator(".flash-success")).to_contain_text("Đã duyệt")
+    expect(leader.locator(".decided-by").first).to_contain_text("Soạn: Nguyễn Thị Trang")
+    leader.click("button:has-text('Duyệt cả 2 cách xử lý trên trang này')")
+    expect(leader.locator(".flash-success")).to_contain_text("Đã duyệt")
+    expect(leader.locator(".decided-by").first).to_contain_text("Duyệt: ")
     expect(leader.locator("#consolidation-counts")).to_contain_text("Chưa duyệt: 0")
     leader.click("button:has-text('Chốt tổng hợp')")
     expect(leader.locator(".flash-success")).to_contain_text("Đã chốt")
