@@ -1,13 +1,14 @@
 """Pure suggestion of comments that say the same thing (many districts, one sentence)."""
+import math
 import unicodedata
-from difflib import SequenceMatcher
+from collections import Counter
 
-THRESHOLD = 0.85
-#: Identical texts (after folding) are always grouped. Near-identical ones are found by
-#: pairwise similarity only on sections with few distinct texts, and only up to a total
-#: number of comparisons, so the page stays fast with thousands of comments.
-PAIRWISE_LIMIT = 12
-COMPARISON_BUDGET = 2000
+#: Two comments are suggested together when their sets of words overlap this much
+#: (Jaccard: shared words over all words) — the same sentence with a name or a word changed.
+THRESHOLD = 0.8
+#: Pairs compared at most per section (about 0.1 s): a section with thousands of comments
+#: written with the same few words cannot make the page slow.
+COMPARISON_BUDGET = 200_000
 
 
 def _fold(text: str) -> str:
@@ -15,6 +16,34 @@ def _fold(text: str) -> str:
     kept = "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f")
     kept = "".join(c if c.isalnum() else " " for c in kept.replace("đ", "d"))
     return " ".join(kept.split())
+
+
+def _similar(a: frozenset, b: frozenset, threshold: float) -> bool:
+    shared = len(a & b)
+    return shared >= threshold * (len(a) + len(b) - shared)
+
+
+def _near_pairs(sets: list[frozenset], threshold: float, budget: int):
+    """Pairs (i, j) of sets with Jaccard similarity at least `threshold`, found by prefix
+    filtering (the "all pairs" method): with each set's words ordered rarest first, two
+    similar sets share a word among their first |set| - ⌈threshold·|set|⌉ + 1, so only sets
+    meeting that way are compared — at most `budget` comparisons in all."""
+    frequency = Counter(word for words in sets for word in words)
+    index: dict[str, list[int]] = {}
+    for i, words in enumerate(sets):
+        ordered = sorted(words, key=lambda w: (frequency[w], w))
+        prefix = len(ordered) - math.ceil(threshold * len(ordered)) + 1
+        candidates: set[int] = set()
+        for word in ordered[:prefix]:
+            candidates.update(index.setdefault(word, []))
+            index[word].append(i)
+        for j in candidates:
+            if budget <= 0:
+                return
+            budget -= 1
+            shorter, longer = sorted((len(words), len(sets[j])))
+            if shorter >= threshold * longer and _similar(words, sets[j], threshold):
+                yield j, i
 
 
 def suggest(comments: list[tuple[int, int | None, str]],
@@ -32,7 +61,6 @@ def suggest(comments: list[tuple[int, int | None, str]],
     by_section: dict = {}
     for cid, section, text in comments:
         by_section.setdefault(section, []).append((cid, _fold(text)))
-    budget = COMPARISON_BUDGET
     for items in by_section.values():
         first_of: dict[str, int] = {}
         for cid, text in items:  # identical texts first: cheap, and the usual case
@@ -40,16 +68,10 @@ def suggest(comments: list[tuple[int, int | None, str]],
                 parent[root(cid)] = root(first_of[text])
             else:
                 first_of[text] = cid
-        distinct = list(first_of.items())
-        pairs = len(distinct) * (len(distinct) - 1) // 2
-        if len(distinct) > PAIRWISE_LIMIT or pairs > budget:
-            continue
-        budget -= pairs
-        for i, (text_a, a) in enumerate(distinct):
-            for text_b, b in distinct[i + 1:]:
-                if root(a) != root(b) and SequenceMatcher(None, text_a, text_b).ratio() \
-                        >= threshold:
-                    parent[root(b)] = root(a)
+        distinct = [(frozenset(text.split()), cid) for text, cid in first_of.items() if text]
+        for i, j in _near_pairs([words for words, _c in distinct], threshold,
+                                COMPARISON_BUDGET):
+            parent[root(distinct[j][1])] = root(distinct[i][1])
     groups: dict = {}
     for cid, _s, _t in comments:
         groups.setdefault(root(cid), []).append(cid)

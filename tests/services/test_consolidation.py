@@ -106,3 +106,23 @@ def test_comments_of_other_rounds_cannot_be_decided(world, app):
     with pytest.raises(ValidationFailed, match="không thuộc"):
         services.decide(other_round, [comment.id], DispositionKind.ACCEPTED, "x", actor=staff,
                         now=_now())
+
+
+def test_near_identical_comments_are_suggested_even_among_many():
+    import random
+    import time
+
+    sentence = ("Đề nghị bổ sung cơ chế phối hợp giữa Sở Y tế và UBND huyện {} trong triển "
+                "khai thực hiện kế hoạch")
+    near = [(n, 1, sentence.format(name)) for n, name in enumerate(
+        ("An Biên", "Châu Thành", "Giồng Riềng", "Gò Quao"), start=1)]
+    random.seed(3)
+    words = [f"từ{k}" for k in range(400)]  # 2,000 other comments, each its own words
+    others = [(100 + n, 1, " ".join(random.sample(words, 15))) for n in range(2000)]
+    started = time.perf_counter()
+    groups = suggest(others[:1000] + near[:2] + others[1000:] + near[2:]
+                     + [(9, 2, sentence.format("An Biên"))])
+    assert [1, 2, 3, 4] in groups  # one district's name differs: the same comment
+    assert not any(9 in g for g in groups)  # another section is never mixed in
+    assert all(g == [1, 2, 3, 4] or min(g) >= 100 for g in groups)
+    assert time.perf_counter() - started < 5  # bounded, however many comments
