@@ -67,12 +67,15 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
         .where(Disposition.round_id == round_.id))}
     lines = comment_lines(round_.id)
     labels = _section_labels({line.section_id for line in lines})
+    titles = {v.id: v.draft.title for v in round_.versions}
     report_groups: list[ReportGroup] = []
     shared: dict[int, ReportRow] = {}  # one row per disposition answering several comments
     for line in lines:
         label = labels.get(line.section_id, GENERAL)
-        if not report_groups or report_groups[-1].label != label:
-            report_groups.append(ReportGroup(label, []))
+        draft = titles.get(line.version_id, "")
+        if not report_groups or (report_groups[-1].label, report_groups[-1].draft) != (
+                label, draft):
+            report_groups.append(ReportGroup(label, [], draft))
         tracked = by_response[line.response_id]
         reply = _reply(tracked.reply_reference, tracked.reply_date)
         notes = [LATE] if tracked.state is TrackerState.SUBMITTED_LATE else []
@@ -96,10 +99,10 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
         if disposition is not None:
             shared[disposition.id] = row
         report_groups[-1].rows.append(row)
-    title = round_.versions[0].draft.title if round_.versions else round_.subject
+    drafts = list(dict.fromkeys(v.draft.title for v in round_.versions)) or [round_.subject]
     return ReportData(
         title="BẢN TỔNG HỢP Ý KIẾN, TIẾP THU, GIẢI TRÌNH Ý KIẾN GÓP Ý ĐỐI VỚI DỰ THẢO "
-              + title.upper(),
+              + "; ".join(drafts).upper(), drafts=drafts,
         issuer_parent=round_.agency.parent.name.upper() if round_.agency.parent else "",
         issuer=round_.agency.name, place=round_.place, asked=len(rows),
         replies=sum(1 for r in rows if r.response is not None), agreed=_ratios(round_, rows),
@@ -112,11 +115,14 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
         day=local_today(now, current_app.config["TIMEZONE"]))
 
 
-def margin_document(round_: Round) -> tuple[bytes, str]:
-    """The first circulated draft as .docx with each comment in the margin (author: agency)."""
+def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:
+    """A circulated draft (the first, or the one asked for) as .docx with each comment on it
+    in the margin (author: the agency); general comments go on the first draft's title."""
     from commentflow.exports.margin_comments import MarginSection, build
 
-    version = round_.versions[0]
+    version = next((v for v in round_.versions if version_id in (None, v.id)), None)
+    if version is None:
+        raise NotFound(_("Không tìm thấy dự thảo này trong đợt lấy ý kiến."))
     by_section: dict[int | None, list] = {}
     for line in comment_lines(round_.id):
         by_section.setdefault(line.section_id, []).append((line.agency_name, line.agency_code[:8],
@@ -131,7 +137,7 @@ def margin_document(round_: Round) -> tuple[bytes, str]:
             anchor = first_line or section.number
         sections.append(MarginSection(section.key, anchor, by_section.get(section.id, [])))
     general = by_section.get(None, [])
-    if general and sections:  # general comments go on the document's title
+    if general and sections and version is round_.versions[0]:
         title = next((s for s in sections if s.key == "title"), sections[0])
         title.comments = title.comments + general
     original = version.file.data if version.file.filename.lower().endswith(".docx") else None

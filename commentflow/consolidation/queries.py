@@ -48,18 +48,21 @@ class CommentLine:
     response_id: int
     agency_name: str
     agency_code: str
+    version_id: int | None  #: the draft version of the section (None: a general comment)
 
 
 def comment_lines(round_id: int) -> list[CommentLine]:
-    """Every comment in force, in draft order, in one query (20,000 rows stay cheap: sorted
-    here on small keys rather than by the database on rows carrying the texts)."""
+    """Every comment in force in draft order (drafts as circulated, then their sections, general
+    comments last; within a section protocol order), in one query. 20,000 rows stay cheap:
+    sorted here on small keys rather than by the database on rows carrying the texts."""
     statement = in_force(
         select(Comment.id, Comment.section_id, Comment.text, Comment.proposed_wording,
                Comment.reason, Comment.disposition_id, Comment.response_id, Agency.name,
-               Agency.code, DraftSection.position, RoundRecipient.position)
+               Agency.code, DraftSection.version_id, DraftSection.position,
+               RoundRecipient.position)
         .select_from(Comment), round_id).join(
         Agency, Agency.id == RoundRecipient.agency_id).outerjoin(
         DraftSection, DraftSection.id == Comment.section_id)
     rows = sorted(db.session.execute(statement), key=lambda r: (
-        r[1] is None, r[9] or 0, r[10], r[0]))
-    return [CommentLine(*row[:9]) for row in rows]
+        r.section_id is None, r.version_id or 0, r[10] or 0, r[11], r.id))
+    return [CommentLine(*row[:10]) for row in rows]

@@ -17,6 +17,7 @@ class ReportRow:
 class ReportGroup:
     label: str  #: "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN": the section, or "Ý kiến chung / Vấn đề khác"
     rows: list[ReportRow]
+    draft: str = ""  #: the title of the draft the section belongs to
 
 
 @dataclass
@@ -45,6 +46,17 @@ class ReportData:
     signer_position: str = ""
     signer_name: str = ""
     day: date | None = None
+    #: Titles of the drafts circulated, in order: one table per draft when there are several.
+    drafts: list[str] = field(default_factory=list)
+
+    def tables(self) -> list[tuple[str, list[ReportGroup]]]:
+        """(draft title, its groups) in order; general comments stay with the last table."""
+        tables: list[tuple[str, list[ReportGroup]]] = []
+        for group in self.groups:
+            if not tables or (group.draft and group.draft != tables[-1][0]):
+                tables.append((group.draft, []))
+            tables[-1][1].append(group)
+        return tables
 
 
 @dataclass(frozen=True)
@@ -74,10 +86,10 @@ def columns(optional: set[str] | frozenset[str] = frozenset()) -> list[Column]:
     return [c for c in COLUMNS if not c.optional or c.key in optional]
 
 
-def table_rows(data: ReportData, chosen: list[Column]):
-    """(group index, first row of its group?, cell texts) for every row of the table."""
+def table_rows(groups: list[ReportGroup], chosen: list[Column]):
+    """(group index, first row of its group?, cell texts) for every row of one table."""
     number = 0
-    for index, group in enumerate(data.groups):
+    for index, group in enumerate(groups):
         for position, row in enumerate(group.rows):
             number += 1
             values = {"stt": str(number), "group": group.label,

@@ -146,5 +146,5 @@ def report_xlsx(round_id: int):
 @lead_office
 def margin_docx(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    data, name = gathering.margin_document(round_)
+    data, name = gathering.margin_document(round_, request.args.get("version", type=int))
     return download_response(data, name)

@@ -5,7 +5,14 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from commentflow.consolidation.report import Column, ReportData, columns, ratio, table_rows
+from commentflow.consolidation.report import (
+    Column,
+    ReportData,
+    ReportGroup,
+    columns,
+    ratio,
+    table_rows,
+)
 from commentflow.exports import wordml
 from commentflow.exports.letters import FONT, Letter, add_header, add_signature, new_document
 from commentflow.exports.spreadsheets import build_table
@@ -73,7 +80,7 @@ def _cell(value: str, style: str, merge: str = "") -> str:
     return f"<w:tc>{properties}{wordml.paragraphs(value, '', paragraph_style)}</w:tc>"
 
 
-def _table_xml(data: ReportData, chosen: list[Column]) -> str:
+def _table_xml(groups: list[ReportGroup], chosen: list[Column]) -> str:
     """Header row (repeated on every page), then one row per comment or group of comments;
     the section cell is merged down over its rows."""
     parts = ["<w:tr><w:trPr><w:tblHeader/></w:trPr>"]
@@ -82,7 +89,7 @@ def _table_xml(data: ReportData, chosen: list[Column]) -> str:
     styles = ["BangTongHopNhom" if c.key == "group" else "BangTongHopSo" if c.key == "stt"
               else "BangTongHop" for c in chosen]
     group_at = [c.key for c in chosen].index("group")
-    for _group, first, values in table_rows(data, chosen):
+    for _group, first, values in table_rows(groups, chosen):
         parts.append("<w:tr>")
         for index, (style, value) in enumerate(zip(styles, values, strict=True)):
             if index == group_at:
@@ -107,12 +114,18 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
     usable = (section.page_width - section.left_margin - section.right_margin) // _EMU_PER_TWIP
     total = sum(c.weight for c in chosen)
     widths = [usable * c.weight // total for c in chosen]
-    table = document.add_table(rows=0, cols=len(chosen))
-    table.style = "Table Grid"
-    table.autofit = False  # fixed layout: the grid's widths hold for every row
-    for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-        grid_column.w = width * _EMU_PER_TWIP
-    table._tbl.extend(wordml.parse_children(_table_xml(data, chosen), "w:tbl"))
+    tables = data.tables() or [("", [])]  # no comment at all: the header row alone
+    for number, (draft, groups) in enumerate(tables, start=1):
+        if len(tables) > 1:  # one table per draft, each under the draft's name
+            heading = document.add_paragraph()
+            heading.paragraph_format.space_before = Pt(12)
+            _text(heading, f"{number}. Dự thảo {draft}", 13, bold=True)
+        table = document.add_table(rows=0, cols=len(chosen))
+        table.style = "Table Grid"
+        table.autofit = False  # fixed layout: the grid's widths hold for every row
+        for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_column.w = width * _EMU_PER_TWIP
+        table._tbl.extend(wordml.parse_children(_table_xml(groups, chosen), "w:tbl"))
     add_signature(document, Letter(
         parent_name="", issuer_name=data.issuer, number="", notation="", subject="",
         place=data.place, day=data.day, recipients=[], body=[],
@@ -126,12 +139,22 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
 
 def build_report_xlsx(data: ReportData, tracker_header, tracker_rows,
                       optional: frozenset[str] = frozenset()) -> bytes:
-    """The same table (the section repeated on each row, so it can be filtered) and the
-    response tracker on a second sheet."""
+    """The same table (the section repeated on each row, so it can be filtered; the draft in
+    a first column when there are several) and the response tracker on a second sheet."""
     chosen = columns(optional)
     stt = [c.key for c in chosen].index("stt") if "stt" in optional else None
-    table = ([int(v) if i == stt else v for i, v in enumerate(values)]
-             for _g, _first, values in table_rows(data, chosen))
-    return build_table([("Tổng hợp", [c.header for c in chosen], table),
+    several = len(data.tables()) > 1
+
+    def rows():
+        for draft, groups in data.tables():
+            for _g, _first, values in table_rows(groups, chosen):
+                cells = [int(v) if i == stt else v for i, v in enumerate(values)]
+                yield [draft, *cells] if several else cells
+
+    header = [c.header for c in chosen]
+    widths = [XLSX_WIDTHS[c.key] for c in chosen]
+    if several:
+        header, widths = ["DỰ THẢO", *header], [30, *widths]
+    return build_table([("Tổng hợp", header, rows()),
                         ("Theo dõi", tracker_header, tracker_rows)],
-                       widths={"Tổng hợp": [XLSX_WIDTHS[c.key] for c in chosen]})
+                       widths={"Tổng hợp": widths})

@@ -120,7 +120,7 @@ def test_page_queries_do_not_grow_with_the_comments(app, login_as):
     # 3 comments or 180: the same statements (a page without dispositions needs one fewer).
     assert large_counts[:2] == small_counts[:2], (small_counts, large_counts)
     assert large_counts[2][1] <= small_counts[2][1]
-    assert max(n for _q, n in counts) <= 16
+    assert max(n for _q, n in counts) <= 17
 
 
 def test_long_sections_are_paged_and_outlined(app, login_as):

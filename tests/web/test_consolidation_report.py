@@ -187,3 +187,58 @@ def test_draft_with_comments_in_the_margin(app, login_as):
     assert placed["Làm rõ điểm này."].startswith("a) Việc thanh toán, quyết toán chi phí")
     assert placed["Ghi rõ thời hạn."].startswith("Vướng mắc trong thanh toán")
     assert placed["Rà soát chính tả."] == "KẾ HOẠCH"
+
+
+def test_a_round_of_two_drafts_has_a_table_and_a_margin_document_per_draft(app, login_as):
+    from pathlib import Path
+
+    from commentflow.drafts.services import create_draft
+    from commentflow.rounds.services import RoundData, create_round, open_round
+
+    now = datetime.now(UTC)
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"))
+    sample = Path(__file__).resolve().parents[1] / "fixtures/samples/" \
+        "du-thao-ke-hoach-218-kien-giang.txt"
+    plan, annex = (create_draft(title, sample.read_bytes(), sample.name, actor=staff, now=now,
+                                max_bytes=10**7) for title in ("Kế hoạch A", "Quy chế B"))
+    agency = make_agency(name="Sở Tài chính", code="STC")
+    round_ = create_round(RoundData(
+        subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
+        deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
+        letter_notation="SYT-TCCB", version_ids=[plan.latest_version.id, annex.latest_version.id],
+        agency_ids=[agency.id]), actor=staff, now=now)
+    open_round(round_, actor=staff, now=now)
+    on_plan = {s.key: s.id for s in plan.latest_version.sections}
+    on_annex = {s.key: s.id for s in annex.latest_version.sections}
+    record_paper_reply(round_.recipients[0], ReplyLetter("1", "STC-VP", date(2024, 7, 8)), [
+        CommentData("Về quy chế.", on_annex["I.1.a"]), CommentData("Chung cho cả hai."),
+        CommentData("Về kế hoạch.", on_plan["III.2.a"])], actor=staff, now=now)
+    db.session.commit()
+    client = login_as(staff)
+    base = f"/rounds/{round_.id}/consolidation"
+
+    document = Document(io.BytesIO(client.get(f"{base}/report.docx").data))
+    texts = [p.text for p in document.paragraphs]
+    assert "1. Dự thảo Kế hoạch A" in texts and "2. Dự thảo Quy chế B" in texts
+    assert any(t.endswith("ĐỐI VỚI DỰ THẢO KẾ HOẠCH A; QUY CHẾ B") for t in texts)
+    first, second = ([[c.text for c in row.cells] for row in table.rows[1:]]
+                     for table in document.tables[1:3])
+    assert first == [["điểm a khoản 2 Mục III", "Sở Tài chính", "Về kế hoạch.", ""]]
+    assert [row[:3] for row in second] == [["điểm a khoản 1 Mục I", "Sở Tài chính",
+                                            "Về quy chế."],
+                                           ["Ý kiến chung / Vấn đề khác", "Sở Tài chính",
+                                            "Chung cho cả hai."]]
+    sheet = load_workbook(io.BytesIO(client.get(f"{base}/report.xlsx").data))["Tổng hợp"]
+    assert [row[:2] for row in sheet.iter_rows(min_row=1, values_only=True)] == [
+        ("DỰ THẢO", "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN"), ("Kế hoạch A", "điểm a khoản 2 Mục III"),
+        ("Quy chế B", "điểm a khoản 1 Mục I"), ("Quy chế B", "Ý kiến chung / Vấn đề khác")]
+
+    def margin(version_id):
+        response = client.get(f"{base}/draft-with-comments.docx?version={version_id}")
+        return sorted(c.text for c in Document(io.BytesIO(response.data)).comments)
+
+    assert margin(plan.latest_version.id) == ["Chung cho cả hai.", "Về kế hoạch."]
+    assert margin(annex.latest_version.id) == ["Về quy chế."]
+    assert client.get(f"{base}/draft-with-comments.docx?version=999999").status_code == 404
+    page = client.get(f"{base}/").get_data(as_text=True)
+    assert "Quy chế B kèm ý kiến bên lề (.docx)" in page
