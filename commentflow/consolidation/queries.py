@@ -21,10 +21,11 @@ def in_force(statement: Select, round_id: int) -> Select:
 
 
 def draft_order(statement: Select) -> Select:
-    """Sections in draft order, general comments last; within a section, protocol order."""
+    """Drafts as circulated and their sections in order, general comments last; within a
+    section, protocol order."""
     return (statement.outerjoin(DraftSection, DraftSection.id == Comment.section_id)
-            .order_by(Comment.section_id.is_(None), DraftSection.position,
-                      RoundRecipient.position, Comment.id))
+            .order_by(Comment.section_id.is_(None), DraftSection.version_id,
+                      DraftSection.position, RoundRecipient.position, Comment.id))
 
 
 def open_count(round_id: int) -> int:

@@ -7,7 +7,7 @@ from commentflow.accounts.models import Role
 from commentflow.audit.services import record_event
 from commentflow.consolidation.grouping import suggest
 from commentflow.consolidation.models import Disposition, DispositionKind
-from commentflow.consolidation.queries import draft_order, in_force, open_count
+from commentflow.consolidation.queries import in_force, open_count
 from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize_multiline
 from commentflow.extensions import db
@@ -15,13 +15,6 @@ from commentflow.notifications.services import notify_agency
 from commentflow.responses.models import Comment
 from commentflow.rounds.models import Round, RoundState
 from commentflow.rounds.permissions import can_manage_round
-
-
-def round_comments(round_: Round) -> list[Comment]:
-    """Every comment of the answers in force (superseded answers left out), in draft order."""
-    return list(db.session.scalars(draft_order(in_force(select(Comment), round_.id))
-                                   .options(joinedload(Comment.section),
-                                            joinedload(Comment.disposition))))
 
 
 def _require_staff(round_: Round, actor) -> None:

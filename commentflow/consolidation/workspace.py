@@ -130,19 +130,30 @@ def _in_section(statement: Select, section: str) -> Select:
     return statement
 
 
-def _outline(round_id: int, filters: Filters, general_label: str) -> list[OutlineEntry]:
+def _outline(round_: Round, filters: Filters, general_label: str) -> list[OutlineEntry]:
+    """Sections with matching comments in draft order; named with their draft when the round
+    circulates several."""
     open_ = func.sum(case((_is_open(), 1), else_=0))
-    statement = (_filtered(select(Comment.section_id, DraftSection.citation, DraftSection.key,
+    statement = (_filtered(select(Comment.section_id, DraftSection.version_id,
+                                  DraftSection.citation, DraftSection.key,
                                   func.count(Comment.id), open_).select_from(Comment),
-                           round_id, filters)
+                           round_.id, filters)
                  .outerjoin(DraftSection, DraftSection.id == Comment.section_id)
-                 .group_by(Comment.section_id, DraftSection.citation, DraftSection.key,
-                           DraftSection.position)
-                 .order_by(Comment.section_id.is_(None), DraftSection.position))
-    return [OutlineEntry(section_id, key if section_id else GENERAL,
-                         (citation or key) if section_id else general_label, shown,
-                         int(open_count or 0))
-            for section_id, citation, key, shown, open_count in db.session.execute(statement)]
+                 .group_by(Comment.section_id, DraftSection.version_id, DraftSection.citation,
+                           DraftSection.key, DraftSection.position)
+                 .order_by(Comment.section_id.is_(None), DraftSection.version_id,
+                           DraftSection.position))
+    versions = round_.versions
+    titles = {v.id: v.draft.title for v in versions} if len(versions) > 1 else {}
+    entries = []
+    for section_id, version_id, citation, key, shown, open_count in db.session.execute(
+            statement):
+        label = (citation or key) if section_id else general_label
+        if version_id in titles:
+            label = f"{titles[version_id]} — {label}"
+        entries.append(OutlineEntry(section_id, key if section_id else GENERAL, label, shown,
+                                    int(open_count or 0)))
+    return entries
 
 
 def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestion]:
@@ -165,7 +176,7 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         select(func.count(Comment.id), func.sum(case((_is_open(), 1), else_=0)))
         .select_from(Comment).outerjoin(Disposition, Disposition.id == Comment.disposition_id),
         round_.id)).one()
-    outline = _outline(round_.id, filters, general_label)
+    outline = _outline(round_, filters, general_label)
     entries = {e.key: e for e in outline}
     shown = entries[filters.section].shown if filters.section in entries else (
         0 if filters.section else sum(e.shown for e in outline))

@@ -242,3 +242,6 @@ def test_a_round_of_two_drafts_has_a_table_and_a_margin_document_per_draft(app, 
     assert client.get(f"{base}/draft-with-comments.docx?version=999999").status_code == 404
     page = client.get(f"{base}/").get_data(as_text=True)
     assert "Quy chế B kèm ý kiến bên lề (.docx)" in page
+    headings = page.index("Kế hoạch A — điểm a khoản 2 Mục III"), page.index(
+        "Quy chế B — điểm a khoản 1 Mục I")
+    assert headings[0] < headings[1]  # the drafts in the order they were circulated
