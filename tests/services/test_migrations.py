@@ -9,12 +9,14 @@ from commentflow.responses.models import Comment
 from tests.conftest import make_app
 
 
-def test_upgrade_from_empty_matches_the_models(backend, tmp_path, request):
+def _empty_database(backend, tmp_path, request, name: str) -> str:
     if backend == "sqlite":
-        url = "sqlite:///" + str(tmp_path / "migrated.sqlite3")
-    else:
-        url = request.getfixturevalue("pg_cluster").create_database("commentflow_migrations")
-    app = make_app(url)
+        return "sqlite:///" + str(tmp_path / f"{name}.sqlite3")
+    return request.getfixturevalue("pg_cluster").create_database(f"commentflow_{name}")
+
+
+def test_upgrade_from_empty_matches_the_models(backend, tmp_path, request):
+    app = make_app(_empty_database(backend, tmp_path, request, "migrations"))
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -29,11 +31,7 @@ def test_upgrade_from_empty_matches_the_models(backend, tmp_path, request):
 def test_comment_search_text_is_filled_for_existing_comments(backend, tmp_path, request):
     from sqlalchemy import text
 
-    if backend == "sqlite":
-        url = "sqlite:///" + str(tmp_path / "backfill.sqlite3")
-    else:
-        url = request.getfixturevalue("pg_cluster").create_database("commentflow_backfill")
-    app = make_app(url)
+    app = make_app(_empty_database(backend, tmp_path, request, "backfill"))
     with app.app_context():
         upgrade(revision="f4f025187336")
         with db.engine.begin() as conn:  # a comment saved before the column existed
