@@ -60,7 +60,9 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
     """Everything the consolidation report says: the opening part and one row per comment,
     or per group of comments answered together (naming every agency)."""
     rows = tracker_rows(round_, now=now)
-    by_response = {r.response.id: r for r in rows if r.response is not None}
+    replies = {r.response.id: (_reply(r.reply_reference, r.reply_date),
+                               [LATE] if r.state is TrackerState.SUBMITTED_LATE else [])
+               for r in rows if r.response is not None}  # per letter, not per comment
     dispositions = {row.id: row for row in db.session.execute(
         select(Disposition.id, Disposition.kind, Disposition.text, Disposition.approved_at,
                User.full_name).outerjoin(User, User.id == Disposition.drafted_by_id)
@@ -76,9 +78,8 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
         if not report_groups or (report_groups[-1].label, report_groups[-1].draft) != (
                 label, draft):
             report_groups.append(ReportGroup(label, [], draft))
-        tracked = by_response[line.response_id]
-        reply = _reply(tracked.reply_reference, tracked.reply_date)
-        notes = [LATE] if tracked.state is TrackerState.SUBMITTED_LATE else []
+        reply, late = replies[line.response_id]
+        notes = list(late)
         if line.disposition_id in shared:
             row = shared[line.disposition_id]
             row.agencies.append(line.agency_name)

@@ -64,6 +64,6 @@ def comment_lines(round_id: int) -> list[CommentLine]:
         .select_from(Comment), round_id).join(
         Agency, Agency.id == RoundRecipient.agency_id).outerjoin(
         DraftSection, DraftSection.id == Comment.section_id)
-    rows = sorted(db.session.execute(statement), key=lambda r: (
-        r.section_id is None, r.version_id or 0, r[10] or 0, r[11], r.id))
+    rows = sorted(db.session.execute(statement).tuples(), key=lambda r: (
+        r[1] is None, r[9] or 0, r[10] or 0, r[11], r[0]))
     return [CommentLine(*row[:10]) for row in rows]
