@@ -2,6 +2,7 @@
 import logging
 import smtplib
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -64,20 +65,36 @@ def _email(row: OutboxMessage) -> EmailMessage:
     return email
 
 
-def _send(email: EmailMessage) -> None:
+@contextmanager
+def _smtp_connection():
+    """An SMTP session (None in development, where messages become .eml files); its QUIT
+    comes after the caller has recorded what the server accepted."""
     config = current_app.config
-    if not config["MAIL_SERVER"]:  # development: write .eml files instead of sending
-        folder = Path(current_app.instance_path) / "outbox"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(email))
+    if not config["MAIL_SERVER"]:
+        yield None
         return
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                      timeout=config["MAIL_TIMEOUT_SECONDS"]) as smtp:
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                        timeout=config["MAIL_TIMEOUT_SECONDS"])
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-        smtp.send_message(email)
+        yield smtp
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()  # the message is recorded already; a failed goodbye changes nothing
+
+
+def _send(smtp, email: EmailMessage) -> None:
+    if smtp is None:  # development: write .eml files instead of sending
+        folder = Path(current_app.instance_path) / "outbox"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(email))
+        return
+    smtp.send_message(email)
 
 
 def deliver_due(*, now: datetime, limit: int = 200) -> dict:
@@ -101,7 +118,15 @@ def deliver_due(*, now: datetime, limit: int = 200) -> dict:
 def _deliver_one(row: OutboxMessage, now: datetime) -> str:
     row.attempts += 1
     try:
-        _send(_email(row))
+        with _smtp_connection() as smtp:
+            _send(smtp, _email(row))
+            # Recorded as soon as the server has accepted, before QUIT: a sender killed after
+            # this commit cannot send the message again; only a kill between the server's
+            # "250" and this commit can (the copy then carries the same Message-ID).
+            row.sent_at, row.claimed_until = now, None
+            db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=True))
+            db.session.commit()
+        return "sent"
     except (OSError, smtplib.SMTPException) as error:
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
         row.claimed_until = None
@@ -113,9 +138,6 @@ def _deliver_one(row: OutboxMessage, now: datetime) -> str:
             row.next_attempt_at = now + backoff(row.attempts)
         db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=False,
                                      error=row.last_error))
-    else:
-        row.sent_at, row.claimed_until, outcome = now, None, "sent"
-        db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=True))
     db.session.commit()
     return outcome
 

@@ -116,3 +116,34 @@ def test_gives_up_after_the_last_attempt(app, smtp):
     assert row.failed_at is not None and row.attempts == MAX_ATTEMPTS
     assert db.session.scalar(select(OutboxAttempt.id).where(
         OutboxAttempt.succeeded.is_(True))) is None
+
+
+def test_a_sender_killed_after_the_server_accepted_does_not_send_again(app, smtp,
+                                                                      monkeypatch):
+    """The message is recorded as soon as the server has accepted it, before QUIT: a sender
+    that dies while saying goodbye leaves nothing to send a second time."""
+    import smtplib
+
+    inbox, controller, _ = smtp
+    original = smtplib.SMTP.docmd
+
+    def dies_at_goodbye(self, cmd, args=""):
+        if cmd.lower() == "quit":
+            raise SystemExit("killed")  # stands for SIGKILL: nothing after this line runs
+        return original(self, cmd, args)
+
+    controller.start()
+    try:
+        now = datetime.now(UTC)
+        _queue(app, now)
+        monkeypatch.setattr(smtplib.SMTP, "docmd", dies_at_goodbye)
+        with pytest.raises(SystemExit):
+            deliver_due(now=now)
+        db.session.rollback()  # whatever the dead process had not committed is gone
+        monkeypatch.setattr(smtplib.SMTP, "docmd", original)
+        later = now + timedelta(hours=1)  # its claim has long expired
+        assert deliver_due(now=later) == {"sent": 0, "retry": 0, "failed": 0}
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert db.session.scalar(select(OutboxMessage)).sent_at is not None
