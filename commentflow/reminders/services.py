@@ -39,16 +39,19 @@ def _open_rounds() -> dict:
         .where(Round.state == RoundState.OPEN))}
 
 
-_COLUMNS = ("round_id", "agency_id", "kind", "scheduled_at", "created_at", "sent_at",
-            "skipped_at", "recipients_count")
 #: PostgreSQL inserts the whole sweep as one statement over arrays (unnest): the same rows
-#: as VALUES lists cost seconds of parameter handling when 100,000 fall due at once.
+#: as VALUES lists cost seconds of parameter handling when 100,000 fall due at once. The
+#: moment of the sweep goes once; each row only says whether it was sent or skipped.
 _INSERT_FROM_ARRAYS = text(
-    f"INSERT INTO {Reminder.__tablename__} ({', '.join(_COLUMNS)}) "
-    "SELECT * FROM unnest(CAST(:round_id AS integer[]), CAST(:agency_id AS integer[]), "
+    f"INSERT INTO {Reminder.__tablename__} (round_id, agency_id, kind, scheduled_at, "
+    "created_at, sent_at, skipped_at, recipients_count) "
+    "SELECT r, a, k, s, CAST(:now AS timestamptz), "
+    "CASE WHEN sent THEN CAST(:now AS timestamptz) END, "
+    "CASE WHEN sent THEN NULL ELSE CAST(:now AS timestamptz) END, c "
+    "FROM unnest(CAST(:round_id AS integer[]), CAST(:agency_id AS integer[]), "
     "CAST(:kind AS varchar[]), CAST(:scheduled_at AS timestamptz[]), "
-    "CAST(:created_at AS timestamptz[]), CAST(:sent_at AS timestamptz[]), "
-    "CAST(:skipped_at AS timestamptz[]), CAST(:recipients_count AS integer[])) "
+    "CAST(:sent AS boolean[]), CAST(:recipients_count AS integer[])) "
+    "AS t(r, a, k, s, sent, c) "
     "ON CONFLICT (round_id, agency_id, kind) DO NOTHING "
     "RETURNING round_id, agency_id, kind")
 
@@ -62,7 +65,10 @@ def _insert(rows: list[dict]) -> set[tuple]:
     if not rows:
         return set()
     if db.session.get_bind().dialect.name == "postgresql":
-        arrays = {column: [row[column] for row in rows] for column in _COLUMNS}
+        arrays = {column: [row[column] for row in rows] for column in (
+            "round_id", "agency_id", "kind", "scheduled_at", "recipients_count")}
+        arrays["sent"] = [row["sent_at"] is not None for row in rows]
+        arrays["now"] = rows[0]["created_at"]  # one sweep, one moment
         return {tuple(row) for row in db.session.execute(_INSERT_FROM_ARRAYS, arrays)}
     statement = sqlite.insert(Reminder).on_conflict_do_nothing(
         index_elements=["round_id", "agency_id", "kind"]).returning(

@@ -101,8 +101,17 @@ def test_six_hour_outage_sends_what_is_still_useful(round_world):
 
 def test_down_across_every_moment_only_the_overdue_notice_goes(round_world):
     _round, deadline, *_ = round_world
-    counts = sweep(now=deadline + timedelta(hours=6))
+    moment = deadline + timedelta(hours=6)
+    counts = sweep(now=moment)
     assert counts == {"sent": 3, "skipped": 6}  # before_3 and last_day skipped for each
+    db.session.commit()
+    rows = db.session.execute(select(Reminder.kind, Reminder.scheduled_at, Reminder.created_at,
+                                     Reminder.sent_at, Reminder.skipped_at,
+                                     Reminder.recipients_count)).all()
+    assert {(kind, sent, skipped) for kind, _s, _c, sent, skipped, _n in rows} == {
+        ("before_3", None, moment), ("last_day", None, moment), ("overdue", moment, None)}
+    assert all(created == moment and scheduled <= moment for _k, scheduled, created, *_ in rows)
+    assert {n for kind, *_, n in rows if kind != "overdue"} == {0}
 
 
 def test_killed_mid_sweep_loses_nothing(round_world):
