@@ -121,6 +121,27 @@ class Response(db.Model):
     def is_editable(self) -> bool:
         return self.state in (ResponseState.DRAFTING, ResponseState.RETURNED)
 
+    @property
+    def is_drafting(self) -> bool:
+        return self.state is ResponseState.DRAFTING
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state is ResponseState.RETURNED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state is ResponseState.SUBMITTED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.state is ResponseState.SUPERSEDED
+
+    @property
+    def is_agreement(self) -> bool:
+        """ "Thống nhất, không có ý kiến": an answer without comments."""
+        return self.kind is ResponseKind.AGREED
+
 
 class Comment(db.Model):
     """One comment on one section (or, without a section, a general comment)."""

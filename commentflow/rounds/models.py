@@ -119,6 +119,15 @@ class Round(db.Model):
         return Policy(tuple(self.reminder_days_before or ()), self.reminder_hour,
                       self.remind_on_last_day, self.send_overdue_notice)
 
+    @property
+    def is_draft(self) -> bool:
+        """Not sent yet: still editable, nothing to track or consolidate."""
+        return self.state is RoundState.DRAFT
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is RoundState.OPEN
+
     def is_past_deadline(self, now: datetime) -> bool:
         return now >= self.deadline_at
 
