@@ -113,7 +113,7 @@ def main() -> None:
             page.goto(base + "/login")
             page.fill("#username", username)
             page.fill("#password", PASSWORD)
-            page.click("button[type=submit]")
+            page.click("#login-form button[type=submit]")
             page.wait_for_url(base + "/")
             page.goto(base + path)
             page.wait_for_timeout(200)

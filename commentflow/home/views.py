@@ -20,15 +20,16 @@ def index():
                            can_admin=can_manage_directory(current_user))
 
 
-@bp.route("/language/<code>")
+@bp.route("/language/<code>", methods=["POST"])
 def language(code: str):
+    """Switch the interface language (remembered for the user); a POST, as it changes state."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["locale"] = code
     if current_user.is_authenticated:
         set_locale(current_user, code, now=now_utc())
         db.session.commit()
-    return redirect(safe_next(request.args.get("next")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/healthz")

@@ -89,5 +89,5 @@ def log_in(page, live_server, username, password=DEMO_PASSWORD):
     page.goto(live_server.url + "/login")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.click("#login-form button[type=submit]")
     page.wait_for_url(live_server.url + "/")

@@ -52,7 +52,7 @@ def test_staff_sees_no_admin_pages_and_switches_language(page, live_server):
     expect(page.locator("nav.mainnav")).not_to_contain_text("Người dùng")
     page.goto(live_server.url + "/admin/agencies")
     expect(page.locator("h1")).to_have_text("Không có quyền truy cập")
-    page.click("a[hreflang=en]")
+    page.click("button[lang=en]")
     expect(page.locator("h1")).to_have_text("Access denied")
     page.goto(live_server.url + "/")
     expect(page.locator("body")).to_contain_text("Staff")

@@ -162,9 +162,12 @@ def test_audit_log_shows_who_changed_what(admin_client):
 
 
 def test_interface_switches_to_english(admin_client):
-    response = admin_client.get("/language/en?next=/admin/agencies")
+    token = csrf_token_from(admin_client.get("/admin/agencies"))
+    assert admin_client.get("/language/en").status_code == 405  # a link cannot switch it
+    response = admin_client.post("/language/en", data={"csrf_token": token,
+                                                       "next": "/admin/agencies"})
     assert response.location == "/admin/agencies"
     html = admin_client.get("/admin/agencies").get_data(as_text=True)
     assert "Agencies" in html and 'lang="en"' in html
-    admin_client.get("/language/vi")
+    admin_client.post("/language/vi", data={"csrf_token": token})
     assert "Cơ quan, đơn vị" in admin_client.get("/admin/agencies").get_data(as_text=True)

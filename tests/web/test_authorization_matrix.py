@@ -75,7 +75,7 @@ RECIPIENT = roles(*ROLE_OF, scoped=True)  #: users of an agency the round was se
 MATRIX = {
     ("static", "GET"): public,
     ("home.health", "GET"): public,
-    ("home.language", "GET"): public,
+    ("home.language", "POST"): public,
     ("accounts.login", "GET"): anonymous_only,
     ("accounts.login", "POST"): anonymous_only,
     ("accounts.logout", "POST"): public,

@@ -18,6 +18,7 @@ from commentflow.responses.services import (
     agree,
     record_paper_reply,
 )
+from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_group, make_round, make_user
 
 SAME = "Đề nghị bổ sung cơ chế phối hợp."
@@ -137,7 +138,8 @@ def test_optional_columns_chosen_at_export(report_round, login_as):
 def test_without_options_the_four_national_columns_in_vietnamese(report_round, login_as):
     round_, staff = report_round
     client = login_as(staff)
-    client.get("/language/en")  # the reader's interface is in English; the report is not
+    client.post("/language/en", data={  # the reader's interface is in English; the report
+        "csrf_token": csrf_token_from(client.get("/"))})  # is not
     data = client.get(f"/rounds/{round_.id}/consolidation/report.xlsx").data
     rows = list(load_workbook(io.BytesIO(data))["Tổng hợp"].values)
     assert rows[0] == ("NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", "CHỦ THỂ GÓP Ý", "NỘI DUNG GÓP Ý",
