@@ -28,12 +28,15 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
-def record_event(action, obj, *, actor, now, changes=None, label=None) -> AuditEvent:
+def record_event(action, obj, *, actor, now, changes=None, label=None,
+                 object_type: str | None = None) -> AuditEvent:
+    """Record who did what to which object; `obj` may be None for an act on no single object
+    (an import), named then by `object_type`."""
     event = AuditEvent(
         occurred_at=now,
         actor_id=actor.id if actor is not None else None,
         action=action,
-        object_type=type(obj).__name__,
+        object_type=object_type or type(obj).__name__,
         object_id=getattr(obj, "id", None),
         object_label=(label or getattr(obj, "name", None) or getattr(obj, "username", ""))[:255],
         changes={k: _plain(v) for k, v in changes.items()} if changes else None,

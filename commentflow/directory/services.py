@@ -239,10 +239,10 @@ def import_agencies(data: bytes, filename: str, *, actor, now, max_rows: int) ->
             agencies[record.code].parent_id = existing[record.parent_code].id
     summary.groups_created = _import_groups(records, agencies, now=now, actor=actor)
     db.session.flush()
-    record_event("directory.imported", agencies[records[0].code], actor=actor, now=now,
-                 label=filename, changes={"created": summary.created,
-                                          "updated": summary.updated,
-                                          "groups_created": summary.groups_created})
+    record_event("directory.imported", None, object_type="DirectoryImport", actor=actor,
+                 now=now, label=filename, changes={"created": summary.created,
+                                                   "updated": summary.updated,
+                                                   "groups_created": summary.groups_created})
     return summary
 
 

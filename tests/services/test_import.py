@@ -38,6 +38,12 @@ def test_import_creates_agencies_parents_and_groups(admin):
     groups = {g.name: g for g in db.session.scalars(select(AgencyGroup))}
     assert [a.code for a in groups["Các sở, ban, ngành"].agencies] == ["STC", "STP"]
     assert [a.code for a in groups["UBND cấp huyện"].agencies] == ["UBND-RG"]
+    from commentflow.audit.models import AuditEvent
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "directory.imported"))
+    assert (event.object_type, event.object_id, event.object_label) == (
+        "DirectoryImport", None, "ds.csv")  # the import itself, not one of its agencies
+    assert event.changes["created"] == 4
 
 
 def test_quoted_group_lists_are_split_on_semicolons(admin):
