@@ -1,7 +1,8 @@
 """Pure suggestion of comments that say the same thing (many districts, one sentence)."""
 import math
-import unicodedata
 from collections import Counter
+
+from commentflow.core.text import fold
 
 #: Two comments are suggested together when their sets of words overlap this much
 #: (Jaccard: shared words over all words) — the same sentence with a name or a word changed.
@@ -11,11 +12,9 @@ THRESHOLD = 0.8
 COMPARISON_BUDGET = 200_000
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    kept = "".join(c for c in decomposed if not "\u0300" <= c <= "\u036f")
-    kept = "".join(c if c.isalnum() else " " for c in kept.replace("đ", "d"))
-    return " ".join(kept.split())
+def _words(text: str) -> str:
+    """The text folded as search folds it ("Cơ chế," → "co che"), punctuation dropped."""
+    return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
 
 
 def _similar(a: frozenset, b: frozenset, threshold: float) -> bool:
@@ -60,7 +59,7 @@ def suggest(comments: list[tuple[int, int | None, str]],
 
     by_section: dict = {}
     for cid, section, text in comments:
-        by_section.setdefault(section, []).append((cid, _fold(text)))
+        by_section.setdefault(section, []).append((cid, _words(text)))
     for items in by_section.values():
         first_of: dict[str, int] = {}
         for cid, text in items:  # identical texts first: cheap, and the usual case

@@ -43,3 +43,17 @@ class Disposition(db.Model):
     @property
     def is_decided(self) -> bool:
         return self.kind is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Decided by staff, not yet approved by the leader."""
+        return self.kind is not None and self.approved_at is None
+
+    @property
+    def is_group(self) -> bool:
+        """Several comments answered once."""
+        return len(self.comments) > 1

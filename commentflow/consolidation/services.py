@@ -64,12 +64,12 @@ def decide(round_: Round, comment_ids: list[int], kind: DispositionKind, text: s
 def group(round_: Round, comment_ids: list[int], *, actor, now) -> Disposition:
     """Comments that say the same thing share one disposition (one row in the report)."""
     _require_staff(round_, actor)
-    comments = _comments(round_, comment_ids)
-    if len(comments) < 2:
+    if len(set(comment_ids)) < 2:
         raise ValidationFailed(_("Hãy chọn ít nhất hai ý kiến để gộp."))
+    comments = _comments(round_, comment_ids)
     if len({c.section_id for c in comments}) > 1:
         raise ValidationFailed(_("Chỉ gộp các ý kiến về cùng một mục."))
-    keep = next((c.disposition for c in comments if c.disposition and c.disposition.kind),
+    keep = next((c.disposition for c in comments if c.disposition and c.disposition.is_decided),
                 None) or Disposition(round_id=round_.id, created_at=now)
     db.session.add(keep)
     for comment in comments:
@@ -84,7 +84,7 @@ def group(round_: Round, comment_ids: list[int], *, actor, now) -> Disposition:
 def ungroup(round_: Round, comment_id: int, *, actor, now) -> None:
     _require_staff(round_, actor)
     (comment,) = _comments(round_, [comment_id])
-    if comment.disposition is not None and len(comment.disposition.comments) > 1:
+    if comment.disposition is not None and comment.disposition.is_group:
         comment.disposition = None
         db.session.flush()
         record_event("consolidation.ungrouped", round_, actor=actor, now=now,
@@ -115,9 +115,11 @@ def approve(round_: Round, disposition_ids: list[int], *, actor, now) -> int:
         Disposition.id.in_(disposition_ids), Disposition.round_id == round_.id)).all()
     count = 0
     for disposition in dispositions:
-        if disposition.kind is not None and disposition.approved_at is None:
+        if disposition.awaits_approval:
             disposition.approved_by_id, disposition.approved_at = actor.id, now
             count += 1
+    if count == 0:
+        raise ValidationFailed(_("Không có cách xử lý nào đang chờ duyệt."))
     record_event("consolidation.approved", round_, actor=actor, now=now, label=round_.subject,
                  changes={"dispositions": disposition_ids})
     return count

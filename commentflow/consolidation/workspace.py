@@ -19,7 +19,7 @@ from commentflow.responses.models import Comment, Response
 from commentflow.rounds.models import Round, RoundRecipient
 
 PAGE_SIZE = 50
-GENERAL = "general"  #: the section filter's value for general comments
+GENERAL_KEY = "general"  #: the section filter's value for general comments
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Filters:
     agency_id: int | None = None
     group_id: int | None = None
     state: str = ""  #: "", "open", "undecided" or a DispositionKind value
-    section: str = ""  #: "", GENERAL, or a section id
+    section: str = ""  #: "", GENERAL_KEY, or a section id
     page: int = 1
 
 
@@ -37,14 +37,14 @@ class OutlineEntry:
     """A section with comments matching the filters: how many, and how many still open."""
 
     section_id: int | None
-    section_key: str  #: the draft's own key ("III.2.a"), GENERAL for general comments
+    section_key: str  #: the draft's own key ("III.2.a"), GENERAL_KEY for general comments
     label: str
     shown: int
     open: int
 
     @property
     def key(self) -> str:
-        return GENERAL if self.section_id is None else str(self.section_id)
+        return GENERAL_KEY if self.section_id is None else str(self.section_id)
 
 
 @dataclass
@@ -91,8 +91,7 @@ class Workspace:
     def awaiting_approval(self) -> list[int]:
         """Dispositions on this page decided and not yet approved (each once)."""
         ids = (c.disposition_id for _e, comments in self.sections for c in comments
-               if c.disposition is not None and c.disposition.kind is not None
-               and c.disposition.approved_at is None)
+               if c.disposition is not None and c.disposition.awaits_approval)
         return list(dict.fromkeys(ids))
 
 
@@ -123,7 +122,7 @@ def _filtered(statement: Select, round_id: int, filters: Filters) -> Select:
 
 
 def _in_section(statement: Select, section: str) -> Select:
-    if section == GENERAL:
+    if section == GENERAL_KEY:
         return statement.where(Comment.section_id.is_(None))
     if section.isdigit():
         return statement.where(Comment.section_id == int(section))
@@ -151,7 +150,7 @@ def _outline(round_: Round, filters: Filters, general_label: str) -> list[Outlin
         label = (citation or key) if section_id else general_label
         if version_id in titles:
             label = f"{titles[version_id]} — {label}"
-        entries.append(OutlineEntry(section_id, key if section_id else GENERAL, label, shown,
+        entries.append(OutlineEntry(section_id, key if section_id else GENERAL_KEY, label, shown,
                                     int(open_count or 0)))
     return entries
 
@@ -197,7 +196,7 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
     comments = [loaded[i] for i in ids]
     sections: list[tuple[OutlineEntry, list[Comment]]] = []
     for comment in comments:
-        key = GENERAL if comment.section_id is None else str(comment.section_id)
+        key = GENERAL_KEY if comment.section_id is None else str(comment.section_id)
         if not sections or sections[-1][0].key != key:
             sections.append((entries[key], []))
         sections[-1][1].append(comment)

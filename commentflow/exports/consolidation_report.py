@@ -14,7 +14,14 @@ from commentflow.consolidation.report import (
     table_rows,
 )
 from commentflow.exports import wordml
-from commentflow.exports.letters import FONT, Letter, add_header, add_signature, new_document
+from commentflow.exports.letters import (
+    FONT,
+    Letter,
+    add_header,
+    add_signature,
+    new_document,
+    text_paragraph,
+)
 from commentflow.exports.spreadsheets import build_table
 
 TABLE_TEXT_PT = 12
@@ -24,17 +31,9 @@ XLSX_WIDTHS = {"stt": 6, "group": 22, "agency": 24, "reply": 22, "comment": 60, 
 _EMU_PER_TWIP = 635
 
 
-def _text(paragraph, text: str, size: float = 13, bold: bool = False):
-    run = paragraph.add_run(text)
-    run.font.name, run.font.size, run.bold = FONT, Pt(size), bold
-    return run
-
-
 def _opening(document, data: ReportData) -> None:
-    def line(text: str, bold=False):
-        paragraph = document.add_paragraph()
-        paragraph.paragraph_format.first_line_indent = Pt(36)
-        _text(paragraph, text, 13, bold)
+    def line(text: str):
+        text_paragraph(document, text, 13, indent=True, space_after=3)
 
     line(f"1. Tổng số {data.asked:02d} cơ quan, đơn vị đã gửi xin ý kiến; tổng số "
          f"{data.replies:02d} văn bản góp ý nhận được.")
@@ -104,9 +103,8 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
     document = new_document(landscape=True)
     add_header(document, parent_name=data.issuer_parent, issuer_name=data.issuer,
                reference_line="", subject="", place=data.place, day=data.day)
-    title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _text(title, data.title, 14, bold=True)
+    text_paragraph(document, data.title, 14, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
+                   space_after=6)
     _opening(document, data)
     chosen = columns(optional)
     _add_table_styles(document)
@@ -117,9 +115,8 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
     tables = data.tables() or [("", [])]  # no comment at all: the header row alone
     for number, (draft, groups) in enumerate(tables, start=1):
         if len(tables) > 1:  # one table per draft, each under the draft's name
-            heading = document.add_paragraph()
-            heading.paragraph_format.space_before = Pt(12)
-            _text(heading, f"{number}. Dự thảo {draft}", 13, bold=True)
+            text_paragraph(document, f"{number}. Dự thảo {draft}", 13, bold=True,
+                           space_after=6)
         table = document.add_table(rows=0, cols=len(chosen))
         table.style = "Table Grid"
         table.autofit = False  # fixed layout: the grid's widths hold for every row

@@ -174,6 +174,11 @@ class Comment(db.Model):
     section = relationship("DraftSection")
     author = relationship("User")
 
+    @property
+    def answered_together(self) -> list[Comment]:
+        """The comments one disposition answers with this one (itself alone when none)."""
+        return list(self.disposition.comments) if self.disposition is not None else [self]
+
     @staticmethod
     def searchable(text: str, proposed_wording: str | None, reason: str | None) -> str:
         return fold("\n".join((text or "", proposed_wording or "", reason or "")))

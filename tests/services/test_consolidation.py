@@ -128,3 +128,14 @@ def test_near_identical_comments_are_suggested_even_among_many():
     assert not any(9 in g for g in groups)  # another section is never mixed in
     assert all(g == [1, 2, 3, 4] or min(g) >= 100 for g in groups)
     assert time.perf_counter() - started < 5  # bounded, however many comments
+
+
+def test_grouping_nothing_or_approving_nothing_says_so(world):
+    round_, staff, leader = world
+    with pytest.raises(ValidationFailed, match="Hãy chọn ít nhất hai ý kiến để gộp."):
+        services.group(round_, [], actor=staff, now=_now())
+    first = comment_lines(round_.id)[0].id
+    with pytest.raises(ValidationFailed, match="Hãy chọn ít nhất hai ý kiến để gộp."):
+        services.group(round_, [first, first], actor=staff, now=_now())
+    with pytest.raises(ValidationFailed, match="Không có cách xử lý nào đang chờ duyệt."):
+        services.approve(round_, [], actor=leader, now=_now())

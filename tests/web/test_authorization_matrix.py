@@ -54,13 +54,10 @@ def roles(*allowed, scoped=False):
 LOGGED_IN = roles(*ROLE_OF)
 
 
-def someone_elses(role, own):
-    """A notification of another user does not exist for anybody else (the owner's own access
-    is tested in test_reminder_pages)."""
-    return {"login"} if role == "anonymous" else {"not-found"}
-def after_publication(role, own):
-    """Recipients' copy of the consolidation report: the matrix's round is not published, so
-    it exists for nobody yet (after publication: test_consolidation_pages)."""
+def exists_for_nobody(role, own):
+    """What the matrix's world cannot show anyone: another user's notification (its owner's
+    access is tested in test_reminder_pages) and the recipients' copy of a report not yet
+    published (after publication: test_consolidation_pages)."""
     return {"login"} if role == "anonymous" else {"not-found"}
 
 
@@ -133,7 +130,7 @@ MATRIX = {
     ("inbox.show", "GET"): RECIPIENT,
     ("inbox.letter", "GET"): RECIPIENT,
     ("inbox.draft_file", "GET"): RECIPIENT,
-    ("inbox.report", "GET"): after_publication,
+    ("inbox.report", "GET"): exists_for_nobody,
     ("rounds.response", "GET"): LEAD_SCOPED,
     ("rounds.response_scan", "GET"): LEAD_SCOPED,
     ("rounds.paper_reply", "GET"): LEAD_STAFF_SCOPED,
@@ -165,7 +162,7 @@ MATRIX = {
     ("consolidation.close", "POST"): roles("leader", scoped=True),
     ("consolidation.publish", "POST"): roles("leader", scoped=True),
     ("notifications.index", "GET"): LOGGED_IN,
-    ("notifications.open_", "GET"): someone_elses,
+    ("notifications.open_", "GET"): exists_for_nobody,
     ("notifications.read_all", "POST"): LOGGED_IN,
 }
 
