@@ -2,7 +2,7 @@
 import logging
 import os
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -49,6 +49,17 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """A request that changes things (POST…) takes SQLite's write lock when it starts, so
+    that concurrent writers queue behind the busy timeout instead of failing: a deferred
+    transaction that read first cannot become a writer once another has committed
+    (SQLITE_BUSY_SNAPSHOT). Elsewhere the driver begins before the first write, as usual."""
+    if connection.dialect.name == "sqlite" and has_request_context() and \
+            request.method not in ("GET", "HEAD", "OPTIONS"):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _init_extensions(app: Flask) -> None:

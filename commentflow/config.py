@@ -61,6 +61,10 @@ class Config:
     PASSWORD_METHOD = os.environ.get("COMMENTFLOW_PASSWORD_METHOD", DEFAULT_PASSWORD_METHOD)
     LOGIN_FAILURES_PER_MINUTE = 5
     LOGIN_FAILURES_PER_HOUR = 100
+    #: Failed logins from one address over all accounts (password spraying); an office
+    #: behind one NAT address shares it, hence more than one user's allowance.
+    LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE = 15
+    LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = 150
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

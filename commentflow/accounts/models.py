@@ -119,7 +119,10 @@ class LoginAttempt(db.Model):
     """Every login attempt, kept in the database so throttling holds across all workers."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_username_attempted_at", "username", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_username_attempted_at", "username", "attempted_at"),
+        Index("ix_login_attempts_remote_addr_attempted_at", "remote_addr", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The login name as typed, lower-cased (attempts on unknown names are throttled too).

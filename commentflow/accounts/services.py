@@ -54,7 +54,7 @@ def _apply(user: User, data: UserData) -> None:
 
 def create_user(data: UserData, password: str, *, actor, now) -> User:
     require_admin(actor)
-    check_new_password(password, username=data.username)
+    check_new_password(password, username=data.username, personal=(data.full_name, data.email))
     user = User(created_at=now, updated_at=now, password_changed_at=now,
                 password_hash=hash_password(password))
     _apply(user, data)
@@ -97,7 +97,7 @@ def change_password(user: User, current: str, new: str, *, now) -> None:
     """The user's own change: ends every other session of theirs, keeps this one."""
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(_("Mật khẩu hiện tại không đúng."))
-    check_new_password(new, username=user.username)
+    check_new_password(new, username=user.username, personal=(user.full_name, user.email))
     user.password_hash = hash_password(new)
     user.password_changed_at = now
     close_all_sessions(user, now=now, keep_token=user.current_session_token)
@@ -106,7 +106,7 @@ def change_password(user: User, current: str, new: str, *, now) -> None:
 
 def reset_password(user: User, new: str, *, actor, now) -> None:
     require_admin(actor)
-    check_new_password(new, username=user.username)
+    check_new_password(new, username=user.username, personal=(user.full_name, user.email))
     user.password_hash = hash_password(new)
     user.password_changed_at = now
     close_all_sessions(user, now=now)

@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from commentflow.accounts.models import LoginAttempt, User, UserSession
-from commentflow.accounts.passwords import verify_password
+from commentflow.accounts.passwords import spend_verification_time, verify_password
 from commentflow.audit.services import record_event
+from commentflow.core.dates import format_short_datetime
 from commentflow.core.errors import DomainError
 from commentflow.core.text import normalize
 from commentflow.extensions import db
@@ -26,48 +27,76 @@ class LoginThrottled(DomainError):
         self.retry_after = retry_after
 
 
-def _failures_since(username: str, since: datetime) -> tuple[int, datetime | None]:
+def _failures_since(condition, since: datetime, exclude_id: int) -> tuple[int, datetime | None]:
     row = db.session.execute(
         select(func.count(LoginAttempt.id), func.min(LoginAttempt.attempted_at)).where(
-            LoginAttempt.username == username,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.attempted_at > since,
-        )
-    ).one()
+            condition, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since,
+            LoginAttempt.id != exclude_id)).one()
     return row[0], row[1]
 
 
-def check_throttle(username: str, *, now: datetime) -> None:
-    """Refuse when the account had too many failed logins in the last minute or hour."""
+def _limits(username: str, remote_addr: str | None):
+    """(what is counted, window, limit): per account, and per address against password
+    spraying over many accounts."""
     config = current_app.config
-    for window, limit in ((timedelta(minutes=1), config["LOGIN_FAILURES_PER_MINUTE"]),
-                          (timedelta(hours=1), config["LOGIN_FAILURES_PER_HOUR"])):
-        count, oldest = _failures_since(username, now - window)
+    yield (LoginAttempt.username == username, timedelta(minutes=1),
+           config["LOGIN_FAILURES_PER_MINUTE"])
+    yield (LoginAttempt.username == username, timedelta(hours=1),
+           config["LOGIN_FAILURES_PER_HOUR"])
+    if remote_addr:
+        yield (LoginAttempt.remote_addr == remote_addr, timedelta(minutes=1),
+               config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"])
+        yield (LoginAttempt.remote_addr == remote_addr, timedelta(hours=1),
+               config["LOGIN_FAILURES_PER_ADDRESS_PER_HOUR"])
+
+
+def check_throttle(attempt: LoginAttempt, *, now: datetime) -> None:
+    """Refuse when the account, or the address, had too many failed logins in the last
+    minute or hour; the message says when the user may try again."""
+    for condition, window, limit in _limits(attempt.username, attempt.remote_addr):
+        count, oldest = _failures_since(condition, now - window, attempt.id)
         if count >= limit:
-            wait = int((oldest + window - now).total_seconds()) + 1
+            ends = oldest + window
+            wait = int((ends - now).total_seconds()) + 1
             raise LoginThrottled(_(
-                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(seconds)d giây.",
-                seconds=wait), retry_after=wait)
+                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s (khoảng %(minutes)d "
+                "phút nữa).", time=format_short_datetime(ends, current_app.config["TIMEZONE"]),
+                minutes=max(1, round(wait / 60))), retry_after=wait)
 
 
-def _lock_account(username: str) -> User | None:
-    """Serialise concurrent attempts on one account (PostgreSQL row lock; SQLite locks anyway)."""
-    query = select(User).where(User.username == username)
+def _serialise(username: str) -> None:
+    """Concurrent attempts on one login name run one after the other, so that the limit is
+    exact: PostgreSQL takes a lock on the name (known or not) until commit; on SQLite the
+    attempt row inserted next takes the database's write lock."""
     if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    return db.session.scalar(query)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                           {"name": "login:" + username})
 
 
 def authenticate(username: str, password: str, *, now: datetime,
                  remote_addr: str | None = None) -> User:
-    """Check a login; every attempt is recorded. Raises LoginThrottled or LoginRefused."""
+    """Check a login; every attempt is recorded. Raises LoginThrottled or LoginRefused.
+
+    An unknown or inactive login is refused after the same password work as a wrong
+    password, so response times do not tell which logins exist."""
     username = normalize(username).lower()[:64]
-    user = _lock_account(username)
-    check_throttle(username, now=now)
-    ok = user is not None and user.is_active and verify_password(user.password_hash, password)
-    db.session.add(LoginAttempt(username=username, attempted_at=now, succeeded=ok,
-                                remote_addr=remote_addr))
-    if not ok:
+    _serialise(username)
+    attempt = LoginAttempt(username=username, attempted_at=now, succeeded=False,
+                           remote_addr=(remote_addr or "")[:64] or None)
+    db.session.add(attempt)
+    db.session.flush()
+    try:
+        check_throttle(attempt, now=now)
+    except LoginThrottled:
+        db.session.delete(attempt)  # a refused try checks no password, so it does not count
+        db.session.flush()
+        raise
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.is_active:
+        attempt.succeeded = verify_password(user.password_hash, password)
+    else:
+        spend_verification_time(password)
+    if not attempt.succeeded:
         raise LoginRefused(_("Tên đăng nhập hoặc mật khẩu không đúng."))
     return user
 

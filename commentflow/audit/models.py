@@ -24,5 +24,8 @@ class AuditEvent(db.Model):
     object_label: Mapped[str] = mapped_column(String(255), default="")
     #: {"field": [before, after], …} for updates; the created values for creations.
     changes: Mapped[dict | None] = mapped_column(JSON)
+    #: The agency whose internal, unsent work the event records (an assignment note, a return
+    #: note, a disposition before publication): its details are shown to that agency only.
+    private_to_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
     actor = relationship("User")

@@ -1,6 +1,7 @@
 """Writing and reading audit events."""
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from commentflow.audit.models import AuditEvent
@@ -29,9 +30,11 @@ def diff(before: dict, after: dict) -> dict:
 
 
 def record_event(action, obj, *, actor, now, changes=None, label=None,
-                 object_type: str | None = None) -> AuditEvent:
+                 object_type: str | None = None,
+                 private_to_agency_id: int | None = None) -> AuditEvent:
     """Record who did what to which object; `obj` may be None for an act on no single object
-    (an import), named then by `object_type`."""
+    (an import), named then by `object_type`. An event about an agency's internal work names
+    that agency in `private_to_agency_id`: nobody outside it reads its details."""
     event = AuditEvent(
         occurred_at=now,
         actor_id=actor.id if actor is not None else None,
@@ -40,6 +43,7 @@ def record_event(action, obj, *, actor, now, changes=None, label=None,
         object_id=getattr(obj, "id", None),
         object_label=(label or getattr(obj, "name", None) or getattr(obj, "username", ""))[:255],
         changes={k: _plain(v) for k, v in changes.items()} if changes else None,
+        private_to_agency_id=private_to_agency_id,
     )
     db.session.add(event)
     return event
@@ -52,8 +56,11 @@ def recent_events(*, action_prefix: str = "", page: int = 1, per_page: int = 50)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
-def change_lines(event: AuditEvent) -> list[tuple[str, str]]:
-    """(field, "before → after") lines for display; plain values for creations."""
+def change_lines(event: AuditEvent, viewer) -> list[tuple[str, str]]:
+    """(field, "before → after") lines for display; plain values for creations. The details
+    of another agency's internal work are withheld."""
+    if event.private_to_agency_id not in (None, viewer.agency_id):
+        return [("", _("Nội dung nội bộ của đơn vị khác, không hiển thị."))]
     lines = []
     for key, value in (event.changes or {}).items():
         if isinstance(value, list) and len(value) == 2 and event.action.endswith(".updated"):

@@ -57,7 +57,8 @@ def decide(round_: Round, comment_ids: list[int], kind: DispositionKind, text: s
     disposition.approved_by_id = disposition.approved_at = None  # a change needs approval
     db.session.flush()
     record_event("consolidation.decided", round_, actor=actor, now=now, label=round_.subject,
-                 changes={"comments": comment_ids, "kind": kind.value, "text": text})
+                 changes={"comments": comment_ids, "kind": kind.value, "text": text},
+                 private_to_agency_id=round_.agency_id)
     return disposition
 
 
@@ -151,6 +152,6 @@ def publish(round_: Round, *, actor, now) -> Round:
         notify_agency(recipient.agency_id, "round.published", _(
             "%(office)s đã công bố kết quả tổng hợp ý kiến: %(subject)s.",
             office=round_.agency.name, subject=round_.subject), f"/inbox/{round_.id}",
-            now=now, round_id=round_.id)
+            now=now, round_id=round_.id, sender_agency_id=round_.agency_id)
     record_event("round.published", round_, actor=actor, now=now, label=round_.subject)
     return round_

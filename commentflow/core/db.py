@@ -40,3 +40,14 @@ class Base(DeclarativeBase):
     # One registry carries both the naming convention and the UTC mapping of `datetime`.
     registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
                         type_annotation_map={datetime: UTCDateTime()})
+
+
+def insert_or_ignore(model, *, conflict_columns: list[str]):
+    """An INSERT that does nothing when the row would break the unique key on these columns
+    (a concurrent request inserted it first); PostgreSQL waits for that request to end."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from commentflow.extensions import db
+
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict_columns)

@@ -41,6 +41,10 @@ class OutboxMessage(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     #: Which round the message is about (the lead office's reminder log), if any.
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    #: The agency on whose behalf the message went: the lead office for its requests,
+    #: reminders and extensions; a recipient agency for its own internal mail (assignment,
+    #: return note). A round's log shows only what its lead office sent; None shows nowhere.
+    sender_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)

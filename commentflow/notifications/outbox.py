@@ -25,7 +25,8 @@ def backoff(attempts: int) -> timedelta:
 
 
 def enqueue_email(user, kind: str, subject: str, message: str, path: str, *, now,
-                  round_id: int | None = None) -> OutboxMessage | None:
+                  round_id: int | None = None,
+                  sender_agency_id: int | None = None) -> OutboxMessage | None:
     """Queue a Vietnamese e-mail (plain text and HTML, with a link) for one user."""
     if not user.email:
         return None
@@ -34,7 +35,8 @@ def enqueue_email(user, kind: str, subject: str, message: str, path: str, *, now
     row = OutboxMessage(kind=kind, to_user_id=user.id, to_address=user.email, subject=subject,
                         text_body=render_template("emails/message.txt", **context),
                         html_body=render_template("emails/message.html", **context),
-                        round_id=round_id, created_at=now, next_attempt_at=now)
+                        round_id=round_id, sender_agency_id=sender_agency_id,
+                        created_at=now, next_attempt_at=now)
     db.session.add(row)
     return row
 

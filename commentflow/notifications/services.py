@@ -7,8 +7,12 @@ from commentflow.notifications.models import Notification
 
 
 def notify_users(users, kind: str, message: str, url: str, *, now,
-                 subject: str | None = None, round_id: int | None = None) -> int:
-    """In the app and by e-mail (through the outbox, in this same transaction)."""
+                 subject: str | None = None, round_id: int | None = None,
+                 sender_agency_id: int | None = None) -> int:
+    """In the app and by e-mail (through the outbox, in this same transaction).
+
+    `sender_agency_id` is the agency on whose behalf the message goes: only the lead office's
+    own messages appear in a round's log, never a recipient agency's internal mail."""
     from commentflow.notifications.outbox import enqueue_email
 
     subject = subject or "[commentflow] " + (message if len(message) <= 120
@@ -16,17 +20,19 @@ def notify_users(users, kind: str, message: str, url: str, *, now,
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, message=message, url=url,
                                     created_at=now))
-        enqueue_email(user, kind, subject, message, url, now=now, round_id=round_id)
+        enqueue_email(user, kind, subject, message, url, now=now, round_id=round_id,
+                      sender_agency_id=sender_agency_id)
     return len(users)
 
 
 def notify_agency(agency_id: int, kind: str, message: str, url: str, *, now,
-                  subject: str | None = None, round_id: int | None = None) -> int:
+                  subject: str | None = None, round_id: int | None = None,
+                  sender_agency_id: int | None = None) -> int:
     """Every active user of the agency; returns how many were notified."""
     users = db.session.scalars(select(User).where(User.agency_id == agency_id,
                                                   User.is_active_account.is_(True))).all()
     return notify_users(users, kind, message, url, now=now, subject=subject,
-                        round_id=round_id)
+                        round_id=round_id, sender_agency_id=sender_agency_id)
 
 
 def unread_count(user: User) -> int:

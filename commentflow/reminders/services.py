@@ -31,11 +31,12 @@ def _waiting_recipients():
 
 
 def _open_rounds() -> dict:
-    """Deadline, reminder policy and subject of every open round (read once per round, not
-    once per recipient)."""
+    """Deadline, reminder policy, subject and lead office of every open round (read once per
+    round, not once per recipient)."""
     return {row.id: row for row in db.session.execute(
         select(Round.id, Round.deadline_at, Round.reminder_days_before, Round.reminder_hour,
-               Round.remind_on_last_day, Round.send_overdue_notice, Round.subject)
+               Round.remind_on_last_day, Round.send_overdue_notice, Round.subject,
+               Round.agency_id)
         .where(Round.state == RoundState.OPEN))}
 
 
@@ -112,7 +113,7 @@ def sweep(*, now: datetime) -> dict:
         context[key] = (row, deadline, useful, audience)
     created = _insert(rows)
     sent = [key for key in created if context[key][2]]
-    _notify(sent, context, {i: r.subject for i, r in rounds.items()}, now=now, zone=zone)
+    _notify(sent, context, rounds, now=now, zone=zone)
     counts = {"sent": len(sent), "skipped": len(created) - len(sent)}
     log.info("reminder sweep at %s: %s", now.isoformat(), counts)
     return counts
@@ -145,12 +146,13 @@ def _audience(kind: str, agency_users: list[User], assignment: Assignment | None
     return list(unique.values())
 
 
-def _notify(keys, context, subjects, *, now, zone) -> None:
+def _notify(keys, context, rounds, *, now, zone) -> None:
     for key in keys:
         row, deadline, _useful, audience = context[key]
         if not audience:
             continue
-        values = {"subject": subjects[row.round_id], "deadline": format_deadline(deadline, zone)}
+        round_ = rounds[row.round_id]
+        values = {"subject": round_.subject, "deadline": format_deadline(deadline, zone)}
         if key[2] == OVERDUE:
             message = _("Đã quá hạn góp ý %(subject)s (%(deadline)s) mà đơn vị chưa gửi ý kiến.",
                         **values)
@@ -158,7 +160,7 @@ def _notify(keys, context, subjects, *, now, zone) -> None:
             message = _("Nhắc hạn góp ý %(subject)s: hạn %(deadline)s; đơn vị chưa gửi ý kiến.",
                         **values)
         notify_users(audience, f"reminder.{key[2]}", message, f"/inbox/{row.round_id}",
-                     now=now, round_id=row.round_id)
+                     now=now, round_id=row.round_id, sender_agency_id=round_.agency_id)
 
 
 def round_reminders(round_: Round) -> list[Reminder]:
@@ -167,9 +169,11 @@ def round_reminders(round_: Round) -> list[Reminder]:
 
 
 def round_messages(round_: Round, limit: int = 500):
-    """The e-mails queued for this round, newest first, with their delivery state."""
+    """The e-mails this round's lead office sent (request, reminders, extensions,
+    publication), newest first, with their delivery state; never an agency's internal mail."""
     from commentflow.notifications.models import OutboxMessage
 
-    return list(db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.round_id == round_.id).order_by(OutboxMessage.created_at.desc(),
-                                                      OutboxMessage.id.desc()).limit(limit)))
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.round_id == round_.id,
+                                    OutboxMessage.sender_agency_id == round_.agency_id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))

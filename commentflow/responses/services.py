@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from commentflow.accounts.models import User
 from commentflow.audit.services import record_event
 from commentflow.core.dates import local_today
+from commentflow.core.db import insert_or_ignore
 from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize, normalize_multiline
 from commentflow.core.uploads import check_not_empty, check_size
@@ -82,7 +83,8 @@ def register_request(recipient: RoundRecipient, number: int, received_on: date, 
     db.session.add(registration)
     db.session.flush()
     record_event("response.registered", recipient.round, actor=actor, now=now,
-                 label=recipient.round.subject, changes={"number": number, "year": year})
+                 label=recipient.round.subject, changes={"number": number, "year": year},
+                 private_to_agency_id=recipient.agency_id)
     return registration
 
 
@@ -109,11 +111,13 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
     db.session.flush()
     notify_users([people[handler_id], *assignment.coordinators], "response.assigned",
                  _("Bạn được giao xử lý: %(subject)s.", subject=recipient.round.subject),
-                 f"/inbox/{recipient.round_id}", now=now, round_id=recipient.round_id)
+                 f"/inbox/{recipient.round_id}", now=now, round_id=recipient.round_id,
+                 sender_agency_id=recipient.agency_id)
     record_event("response.assigned", recipient.round, actor=actor, now=now,
                  label=recipient.round.subject,
                  changes={"handler": people[handler_id].full_name,
-                          "coordinators": [u.full_name for u in assignment.coordinators]})
+                          "coordinators": [u.full_name for u in assignment.coordinators]},
+                 private_to_agency_id=recipient.agency_id)
     return assignment
 
 
@@ -145,18 +149,50 @@ def _accepts(recipient: RoundRecipient, now) -> bool:
     return recipient.round.state is RoundState.OPEN and not recipient.is_overdue(now)
 
 
+def _lock(recipient: RoundRecipient) -> None:
+    """Users of one agency starting its answer at once go one after the other (a row lock
+    on PostgreSQL; a writing request holds SQLite's write lock already)."""
+    db.session.execute(select(RoundRecipient.id).where(RoundRecipient.id == recipient.id)
+                       .with_for_update())
+
+
+def _start_response(recipient: RoundRecipient, *, now, retry: bool = True) -> Response | None:
+    """Insert this recipient's next response. When another user of the agency inserted one
+    at the same moment (the unique (recipient, sequence) decides; nothing fails): None, or
+    with `retry` the one after it."""
+    for _attempt in range(3):
+        sequence = (db.session.scalar(select(func.max(Response.sequence)).where(
+            Response.recipient_id == recipient.id)) or 0) + 1
+        new_id = db.session.scalar(
+            insert_or_ignore(Response, conflict_columns=["recipient_id", "sequence"])
+            .values(recipient_id=recipient.id, sequence=sequence, created_at=now,
+                    updated_at=now, state=ResponseState.DRAFTING).returning(Response.id))
+        if new_id is not None:
+            return db.session.get(Response, new_id)
+        if not retry:
+            return None
+    raise Conflict(_("Nhiều người cùng thao tác trên văn bản này; hãy thử lại."))
+
+
 def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
-    """The response being drafted, started on first use (after a submission: an amendment)."""
+    """The response being drafted, started on first use (after a submission: an amendment).
+    Two users starting at once get the same response."""
     _require_drafting(recipient, actor, now)
     current = editable_response(recipient)
     if current is not None:
         return current
+    _lock(recipient)
+    current = editable_response(recipient)  # started by another user while we waited
+    if current is not None:
+        return current
     previous = submitted_response(recipient)
-    sequence = len(responses_of(recipient)) + 1
-    response = Response(recipient_id=recipient.id, sequence=sequence, created_at=now,
-                        updated_at=now, state=ResponseState.DRAFTING)
-    db.session.add(response)
-    db.session.flush()
+    response = _start_response(recipient, now=now, retry=False)
+    if response is None:
+        db.session.expire_all()  # the other request's response, committed meanwhile
+        current = editable_response(recipient)
+        if current is None:
+            raise Conflict(_("Nhiều người cùng thao tác trên văn bản này; hãy thử lại."))
+        return current
     if previous is not None and previous.kind is ResponseKind.COMMENTS:
         for comment in previous.comments:  # an amendment starts from what was sent
             db.session.add(Comment(response_id=response.id, section_id=comment.section_id,
@@ -267,9 +303,10 @@ def return_response(response: Response, note: str, *, actor, now) -> Response:
     notify_agency(response.recipient.agency_id, "response.returned", _(
         "Lãnh đạo trả lại dự thảo ý kiến: %(note)s", note=note),
         f"/inbox/{response.recipient.round_id}", now=now,
-        round_id=response.recipient.round_id)
+        round_id=response.recipient.round_id, sender_agency_id=response.recipient.agency_id)
     record_event("response.returned", response.recipient.round, actor=actor, now=now,
-                 label=response.recipient.round.subject, changes={"note": note})
+                 label=response.recipient.round.subject, changes={"note": note},
+                 private_to_agency_id=response.recipient.agency_id)
     return response
 
 
@@ -296,7 +333,7 @@ def _finish(response: Response, letter: ReplyLetter, kind: ResponseKind, *, acto
         "%(agency)s đã gửi ý kiến về %(subject)s (văn bản số %(ref)s).",
         agency=recipient.agency.name, subject=recipient.round.subject,
         ref=response.reference), f"/rounds/{recipient.round_id}/tracker", now=now,
-        round_id=recipient.round_id)
+        round_id=recipient.round_id, sender_agency_id=recipient.agency_id)
     record_event("response.submitted", recipient.round, actor=actor, now=now,
                  label=f"{recipient.round.subject} — {recipient.agency.name}",
                  changes={"kind": kind.value, "reply": response.reference,
@@ -327,11 +364,7 @@ def agree(recipient: RoundRecipient, letter: ReplyLetter, *, actor, now) -> Resp
         raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc; không gửi "
                                  "được nữa."))
     _check_letter(letter)
-    response = editable_response(recipient) or Response(
-        recipient_id=recipient.id, sequence=len(responses_of(recipient)) + 1,
-        created_at=now, updated_at=now)
-    db.session.add(response)
-    db.session.flush()
+    response = editable_response(recipient) or _start_response(recipient, now=now)
     return _finish(response, letter, ResponseKind.AGREED, actor=actor, now=now)
 
 
@@ -346,10 +379,7 @@ def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
     if round_.state not in (RoundState.OPEN, RoundState.CLOSED):
         raise ValidationFailed(_("Đợt lấy ý kiến chưa gửi hoặc đã tổng hợp."))
     _check_letter(letter)
-    response = Response(recipient_id=recipient.id, sequence=len(responses_of(recipient)) + 1,
-                        created_at=now, updated_at=now)
-    db.session.add(response)
-    db.session.flush()
+    response = _start_response(recipient, now=now)
     for data in comments:
         if not normalize_multiline(data.text):
             continue

@@ -202,7 +202,8 @@ def _notify_opened(round_: Round, recipient: RoundRecipient, now) -> None:
         "%(office)s đề nghị góp ý: %(subject)s — hạn %(deadline)s.",
         office=round_.agency.name, subject=round_.subject,
         deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
-        _inbox_url(round_), now=now, round_id=round_.id)
+        _inbox_url(round_), now=now, round_id=round_.id,
+        sender_agency_id=round_.agency_id)
 
 
 def _require_open(round_: Round) -> None:
@@ -228,7 +229,8 @@ def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now,
         notify_agency(recipient.agency_id, "round.deadline_extended", _(
             "Gia hạn góp ý %(subject)s: hạn mới %(deadline)s.", subject=round_.subject,
             deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
-            _inbox_url(round_), now=now, round_id=round_.id)
+            _inbox_url(round_), now=now, round_id=round_.id,
+            sender_agency_id=round_.agency_id)
     record_event("round.deadline_extended", round_, actor=actor, now=now,
                  label=round_.subject, changes={"deadline_at": [old, deadline_at],
                                                 "reason": normalize(reason)})
@@ -253,7 +255,8 @@ def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: 
         "Gia hạn riêng cho đơn vị góp ý %(subject)s: hạn mới %(deadline)s.",
         subject=round_.subject,
         deadline=format_deadline(deadline_at, current_app.config["TIMEZONE"])),
-        _inbox_url(round_), now=now, round_id=round_.id)
+        _inbox_url(round_), now=now, round_id=round_.id,
+        sender_agency_id=round_.agency_id)
     record_event("round.agency_deadline_extended", round_, actor=actor, now=now,
                  label=f"{round_.subject} — {recipient.agency.name}",
                  changes={"agency": recipient.agency.name, "deadline_at": [old, deadline_at],

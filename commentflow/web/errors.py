@@ -2,9 +2,10 @@
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from commentflow.core.errors import DomainError
+from commentflow.extensions import db
 
 
 def _page(status: int, title: str, message: str):
@@ -15,7 +16,17 @@ def _page(status: int, title: str, message: str):
 def init_errors(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
+        db.session.rollback()  # nothing of a refused action is kept
         return _page(error.status_code, _("Không thực hiện được"), error.message)
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(_error):
+        # The failed transaction is rolled back first: the page itself reads the database
+        # (the signed-in user), which a session in a failed state refuses.
+        db.session.rollback()
+        return _page(500, _("Có lỗi xảy ra"),
+                     _("Máy chủ gặp lỗi khi xử lý yêu cầu; không có thay đổi nào được lưu. "
+                       "Hãy thử lại sau ít phút."))
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error):

@@ -48,3 +48,60 @@ def test_comment_search_text_is_filled_for_existing_comments(backend, tmp_path, 
         db.engine.dispose()
     assert folded == Comment.searchable("Đề nghị bổ sung cơ chế", "Điều chỉnh", "")
     assert "co che" in folded and "dieu chinh" in folded
+
+
+def test_existing_mail_and_audit_events_get_their_agency(backend, tmp_path, request):
+    """Before the sender column, a round's log showed every message tagged with the round;
+    after the upgrade only the lead office's own mail is attributed to it."""
+    from sqlalchemy import text
+
+    app = make_app(_empty_database(backend, tmp_path, request, "senders"))
+    with app.app_context():
+        upgrade(revision="b5200ff6e83e")
+        with db.engine.begin() as conn:
+            conn.execute(text("PRAGMA foreign_keys=OFF" if backend == "sqlite"
+                              else "SET session_replication_role = replica"))
+            _insert_row(conn, "rounds", id=7, agency_id=3)
+            _insert_row(conn, "users", id=5, agency_id=9)
+            for id_, kind in ((1, "round.opened"), (2, "reminder.overdue"),
+                              (3, "response.returned"), (4, "response.assigned")):
+                conn.execute(text(
+                    "INSERT INTO outbox_messages (id, kind, to_address, subject, text_body, "
+                    "html_body, round_id, created_at, next_attempt_at, attempts, last_error) "
+                    "VALUES (:id, :kind, 'a@x.vn', 's', '', '', 7, :t, :t, 0, '')"),
+                    {"id": id_, "kind": kind, "t": "2024-07-01 00:00:00"})
+            conn.execute(text(
+                "INSERT INTO audit_events (id, occurred_at, actor_id, action, object_type, "
+                "object_id, object_label) VALUES (1, :t, 5, 'response.returned', 'Round', 7, "
+                "'x')"), {"t": "2024-07-01 00:00:00"})
+        upgrade()
+        with db.engine.connect() as conn:
+            senders = dict(conn.execute(text(
+                "SELECT kind, sender_agency_id FROM outbox_messages")).all())
+            private = conn.execute(text(
+                "SELECT private_to_agency_id FROM audit_events")).scalar_one()
+        db.engine.dispose()
+    assert senders == {"round.opened": 3, "reminder.overdue": 3, "response.returned": None,
+                       "response.assigned": None}
+    assert private == 9
+
+
+def _insert_row(conn, table: str, **values) -> None:
+    """A row with the given values and a plain placeholder in every other required column."""
+    import datetime
+
+    from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, MetaData, insert
+
+    columns = MetaData()
+    columns.reflect(conn, only=[table])
+    row = dict(values)
+    for column in columns.tables[table].columns:
+        if column.name in row or column.nullable or column.server_default is not None:
+            continue
+        kind = column.type
+        row[column.name] = (datetime.datetime(2024, 7, 1) if isinstance(kind, DateTime)
+                            else datetime.date(2024, 7, 1) if isinstance(kind, Date)
+                            else False if isinstance(kind, Boolean)
+                            else b"X" if isinstance(kind, LargeBinary)
+                            else 1 if isinstance(kind, Integer) else "X")
+    conn.execute(insert(columns.tables[table]).values(**row))

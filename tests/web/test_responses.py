@@ -193,3 +193,38 @@ def test_agree_without_comments(app, login_as, world):
     lead = _client(app, login_as, world["lead"])
     html = lead.get(f"/rounds/{world['round'].id}/tracker").get_data(as_text=True)
     assert "Thống nhất, không có ý kiến: 1" in html
+
+
+def test_users_of_one_agency_starting_its_answer_at_once_share_one_response(
+        app, login_as, world):
+    """Eight people press "save" on the agency's first comment at the same moment: every
+    save is kept, in one response (it used to break UNIQUE(recipient, sequence) → 500)."""
+    import threading
+
+    staff = [world["staff"], *(make_user(agency=world["recipient"].agency,
+                                         roles=(Role.STAFF,)) for _ in range(7))]
+    db.session.commit()
+    clients = [_client(app, login_as, user) for user in staff]
+    tokens = [_token(client, world) for client in clients]
+    section = world["sections"]["I.1.a"].id
+    barrier, statuses = threading.Barrier(len(clients)), []
+
+    def save(client, token, n):
+        barrier.wait()
+        statuses.append(client.post(f"/inbox/{world['round'].id}/comments", headers=JSON,
+                                    data={"csrf_token": token, "section_id": section,
+                                          "text": f"Ý kiến số {n}"}).status_code)
+
+    threads = [threading.Thread(target=save, args=(c, t, n))
+               for n, (c, t) in enumerate(zip(clients, tokens, strict=True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    db.session.rollback()
+    assert statuses == [201] * len(clients)
+    responses = db.session.scalars(select(Response).where(
+        Response.recipient_id == world["recipient"].id)).all()
+    assert len(responses) == 1
+    assert sorted(c.text for c in responses[0].comments) == \
+        sorted(f"Ý kiến số {n}" for n in range(len(clients)))
