@@ -151,3 +151,56 @@ def test_every_login_is_a_session_row(app):
     open_session(user, remember=False, now=now_utc())
     db.session.commit()
     assert db.session.scalar(select(func.count(UserSession.id))) == 1
+
+
+def test_one_address_trying_many_accounts_is_throttled(app):
+    """Password spraying: one wrong try on each of many accounts from one address."""
+    user = make_user()
+    db.session.commit()
+    now = now_utc()
+    for n in range(app.config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]):
+        with pytest.raises(LoginRefused):
+            authenticate(f"nguoi-dung-{n}", "Matkhau@2024", now=now, remote_addr="203.0.113.9")
+        db.session.commit()
+    with pytest.raises(LoginThrottled) as caught:
+        authenticate(user.username, DEFAULT_PASSWORD, now=now, remote_addr="203.0.113.9")
+    assert "Vui lòng thử lại sau" in caught.value.message and "phút" in caught.value.message
+    db.session.rollback()
+    # Another address is not held back by the first one's failures.
+    assert authenticate(user.username, DEFAULT_PASSWORD, now=now,
+                        remote_addr="198.51.100.4") is user
+
+
+def test_unknown_and_known_logins_cost_the_same_password_work(app, monkeypatch):
+    """No telling which logins exist from the time a refusal takes: an unknown or inactive
+    login is checked against a dummy hash of the same method."""
+    import commentflow.accounts.passwords as passwords
+
+    calls = []
+    original = passwords.check_password_hash
+    monkeypatch.setattr(passwords, "check_password_hash",
+                        lambda stored, given: calls.append(stored.split("$")[0])
+                        or original(stored, given))
+    user = make_user()
+    inactive = make_user(is_active_account=False)
+    db.session.commit()
+    for name in (user.username, "khong-co-ai", inactive.username):
+        with pytest.raises(LoginRefused):
+            authenticate(name, "sai-mat-khau-roi", now=now_utc())
+        db.session.commit()
+    assert len(calls) == 3 and len(set(calls)) == 1  # one verification each, same method
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "matkhau123", "qwertyuiop",
+                                      "Password123!", "abc123abc123"])
+def test_guessable_passwords_are_refused(app, password):
+    user = make_user()
+    with pytest.raises(ValidationFailed, match="quá dễ đoán"):
+        services.reset_password(user, password, actor=make_user(roles=(Role.ADMIN,)),
+                                now=now_utc())
+
+
+def test_a_phrase_of_words_is_accepted(app):
+    user = make_user()
+    services.reset_password(user, "ca-phe-sang-thu-hai", actor=make_user(roles=(Role.ADMIN,)),
+                            now=now_utc())

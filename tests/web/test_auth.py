@@ -134,3 +134,34 @@ def test_password_change_with_mismatch_says_so(client, user, login_as):
         "csrf_token": csrf_token_from(page), "current": DEFAULT_PASSWORD,
         "new": "mat-khau-moi-rat-dai", "confirm": "khac"})
     assert "Hai lần nhập mật khẩu mới không khớp" in response.get_data(as_text=True)
+
+
+def test_parallel_wrong_passwords_check_exactly_the_limit(app, user):
+    """Twelve tries at once on one account: exactly five passwords are checked (the limit),
+    the others are refused as throttled without a check."""
+    import threading
+
+    from sqlalchemy import func, select
+
+    from commentflow.accounts.models import LoginAttempt
+
+    username = user.username
+    clients = [app.test_client() for _ in range(12)]
+    tokens = [csrf_token_from(c.get("/login")) for c in clients]
+    barrier, statuses = threading.Barrier(len(clients)), []
+
+    def attempt(client, token):
+        barrier.wait()
+        statuses.append(client.post("/login", data={
+            "csrf_token": token, "username": username,
+            "password": "sai-mat-khau"}).status_code)
+
+    threads = [threading.Thread(target=attempt, args=pair)
+               for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    db.session.rollback()
+    assert sorted(statuses) == [401] * 5 + [429] * 7
+    assert db.session.scalar(select(func.count(LoginAttempt.id))) == 5
