@@ -11,6 +11,7 @@ from commentflow.extensions import db
 from commentflow.storage.models import StoredFile
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_user
+from tests.fixtures import hostile
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 KIEN_GIANG = SAMPLES / "du-thao-ke-hoach-218-kien-giang.docx"
@@ -175,3 +176,32 @@ def test_other_agencies_never_see_a_draft(lead_client, app, login_as):
         assert response.status_code == 404, url
         assert "Kiên Giang" not in response.get_data(as_text=True)
     assert "Triển khai thực hiện" not in other.get("/drafts/").get_data(as_text=True)
+
+
+HOSTILE = [(hostile.encrypted_flag_docx, "mật khẩu"), (hostile.wrong_crc_docx, "bị hỏng"),
+           (hostile.deflate64_docx, "bị hỏng"), (hostile.utf16_entity_docx, "khai báo XML"),
+           (hostile.renamed_main_part_docx, "khai báo XML"),
+           (lambda: hostile.with_settings_relationship("http://x.example/t.dotm"), "trên mạng")]
+
+
+@pytest.mark.parametrize("make, message", HOSTILE)
+def test_broken_or_hostile_zips_are_refused_as_new_drafts(lead_client, make, message):
+    response = _upload(lead_client, make(), name="du-thao.docx")
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    db.session.rollback()
+    for model in (Draft, DraftVersion, DraftSection, StoredFile):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+@pytest.mark.parametrize("make, message", HOSTILE)
+def test_broken_or_hostile_zips_are_refused_as_new_versions(lead_client, make, message):
+    _upload(lead_client, KIEN_GIANG, title="Kế hoạch 218")
+    draft = _draft()
+    page = lead_client.get(f"/drafts/{draft.id}")
+    response = lead_client.post(f"/drafts/{draft.id}/versions", data={
+        "csrf_token": csrf_token_from(page), "file": (io.BytesIO(make()), "du-thao-2.docx")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    db.session.rollback()
+    assert [v.number for v in _draft().versions] == [1]
+    assert db.session.scalar(select(func.count()).select_from(StoredFile)) == 1
