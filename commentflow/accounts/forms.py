@@ -1,6 +1,5 @@
 """Forms for logging in, changing a password and administering users."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from commentflow.accounts.models import Role
+from commentflow.web.forms import Form
 
 REQUIRED = _l("Trường này bắt buộc.")
 
@@ -30,7 +30,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[DataRequired(REQUIRED),
                                                             Length(max=64)])
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(REQUIRED)])
@@ -38,18 +38,18 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Mật khẩu hiện tại"), validators=[DataRequired(REQUIRED)])
     new = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
         DataRequired(REQUIRED), EqualTo("new", _l("Hai lần nhập mật khẩu mới không khớp."))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """An empty form: a button that posts, protected by the CSRF token."""
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("Tên đăng nhập"), validators=[
         DataRequired(REQUIRED), Length(max=64),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l(
@@ -68,11 +68,11 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu ban đầu"), validators=[Optional()])
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
 
 
-class ActiveToggleForm(FlaskForm):
+class ActiveToggleForm(Form):
     """Deactivate ("0") or reactivate ("1") a record; nothing is ever deleted."""
 
     active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])

@@ -1,11 +1,11 @@
 """Forms of the consolidation workspace."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.consolidation.models import DispositionKind
+from commentflow.web.forms import Form
 
 KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
                DispositionKind.PARTLY: _l("Tiếp thu một phần"),
@@ -24,7 +24,7 @@ class IdsField(SelectMultipleField):
         pass
 
 
-class DecideForm(FlaskForm):
+class DecideForm(Form):
     comment_ids = IdsField(coerce=int, validators=[DataRequired(REQUIRED)])
     kind = SelectField(_l("Cách xử lý"), choices=[(k.value, v) for k, v in KIND_LABELS.items()],
                        validators=[DataRequired(_l(
@@ -34,17 +34,17 @@ class DecideForm(FlaskForm):
                          validators=[Optional(), Length(max=20000)])
 
 
-class IdsForm(FlaskForm):
+class IdsForm(Form):
     comment_ids = IdsField(coerce=int)
     disposition_ids = IdsField(coerce=int)
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     accept_open = BooleanField(_l("Chốt dù còn ý kiến chưa duyệt (số ý kiến còn lại được ghi "
                                   "nhận)"))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 
@@ -62,7 +62,7 @@ COLUMN_LABELS = {"stt": _l("STT"), "reply": _l("Số, ngày văn bản góp ý")
                  "officer": _l("Chuyên viên xử lý"), "note": _l("Ghi chú")}
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """Optional columns chosen when the report is downloaded (a GET form)."""
 
     class Meta:

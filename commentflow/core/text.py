@@ -6,15 +6,24 @@ from functools import lru_cache
 import icu
 
 _WHITESPACE = re.compile(r"\s+")
+#: C0 and C1 control characters but tab, line feed and carriage return: pasted from other
+#: programs, they break XML (Word, Excel) and mail headers, and no one types them.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # U+00D0/U+00F0 (Icelandic eth) are often typed for Đ/đ by legacy keyboards and converters.
 _ETH_TO_D = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 
 
+def clean(text: str) -> str:
+    """NFC, without control characters (tab and line breaks kept): what every text typed
+    into a form becomes, and what an export writes whatever was stored."""
+    return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
+
+
 def normalize(text: str | None) -> str:
-    """NFC, Đ instead of Ð, no zero-width characters, single spaces, trimmed."""
+    """NFC, Đ instead of Ð, no control or zero-width characters, single spaces, trimmed."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_ETH_TO_D)
+    text = clean(text).translate(_ETH_TO_D)
     text = text.replace("\u200b", "").replace("\ufeff", "")
     return _WHITESPACE.sub(" ", text).strip()
 
@@ -23,7 +32,7 @@ def normalize_multiline(text: str | None) -> str:
     """Like normalize() but keeps line breaks (for letter bodies and comments)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).translate(_ETH_TO_D).replace("\r\n", "\n")
+    text = clean(text).translate(_ETH_TO_D).replace("\r\n", "\n").replace("\r", "\n")
     lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
     return "\n".join(lines).strip()
 

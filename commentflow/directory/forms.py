@@ -1,12 +1,12 @@
 """Forms for agencies, recipient groups and the directory import."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.directory.models import AgencyKind
+from commentflow.web.forms import Form
 
 KIND_LABELS = {
     AgencyKind.PROVINCIAL_BODY: _l("Cơ quan cấp tỉnh (UBND, HĐND tỉnh)"),
@@ -18,7 +18,7 @@ KIND_LABELS = {
 }
 
 
-class AgencyForm(FlaskForm):
+class AgencyForm(Form):
     name = StringField(_l("Tên cơ quan, đơn vị"), validators=[DataRequired(REQUIRED),
                                                               Length(max=255)])
     code = StringField(_l("Mã viết tắt"), description=_l("Dùng trong ký hiệu văn bản, ví dụ SYT"),
@@ -38,7 +38,7 @@ class AgencyForm(FlaskForm):
     group_ids = MultiCheckboxField(_l("Thuộc nhóm nhận văn bản"), coerce=int)
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     name = StringField(_l("Tên nhóm"), validators=[DataRequired(REQUIRED), Length(max=255)])
     short_name = StringField(_l("Tên ngắn (dùng trong báo cáo tổng hợp)"),
                              validators=[Optional(), Length(max=120)])
@@ -47,12 +47,12 @@ class GroupForm(FlaskForm):
     agency_ids = MultiCheckboxField(_l("Các cơ quan, đơn vị trong nhóm"), coerce=int)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("Tệp danh sách (.csv hoặc .xlsx)"),
                      validators=[FileRequired(_l("Hãy chọn tệp để nhập."))])
 
 
-class AgencyFilterForm(FlaskForm):
+class AgencyFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -12,6 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from commentflow.core.dates import format_letter_date
+from commentflow.core.text import clean
 
 FONT = "Times New Roman"
 
@@ -47,7 +48,7 @@ def text_paragraph(container, text="", size=13.0, *, align=None, bold=False, ita
     """A paragraph of Times New Roman text in the Nghị định 30 way (indent: 1.27 cm)."""
     paragraph = container.add_paragraph()
     if text:
-        _font(paragraph.add_run(text), size, bold, italic, underline)
+        _font(paragraph.add_run(clean(text)), size, bold, italic, underline)
     fmt = paragraph.paragraph_format
     fmt.alignment = align
     fmt.space_before, fmt.space_after = Pt(0), Pt(space_after)
@@ -126,11 +127,11 @@ def add_header(document, *, parent_name, issuer_name, reference_line, subject, p
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].text = ""
     if parent_name:
-        _font(left.paragraphs[0].add_run(parent_name.upper()), 13)
+        _font(left.paragraphs[0].add_run(clean(parent_name).upper()), 13)
         left.paragraphs[0].alignment = center
         text_paragraph(left, issuer_name.upper(), 13, align=center, bold=True)
     else:
-        _font(left.paragraphs[0].add_run(issuer_name.upper()), 13, bold=True)
+        _font(left.paragraphs[0].add_run(clean(issuer_name).upper()), 13, bold=True)
         left.paragraphs[0].alignment = center
     _short_rule(left, 2.5)
     text_paragraph(left, reference_line, 13, align=center)
@@ -158,11 +159,11 @@ def add_signature(document, letter: Letter) -> None:
     first = right.paragraphs[0]
     first.alignment = center
     if letter.signer_authority:
-        _font(first.add_run(f"{letter.signer_authority} {letter.signer_head_title}".strip()),
+        _font(first.add_run(clean(f"{letter.signer_authority} {letter.signer_head_title}".strip())),
               14, bold=True)
         text_paragraph(right, letter.signer_position.upper(), 14, align=center, bold=True)
     else:
-        _font(first.add_run(letter.signer_position.upper()), 14, bold=True)
+        _font(first.add_run(clean(letter.signer_position).upper()), 14, bold=True)
     for _ in range(4):
         text_paragraph(right, "", 14)
     text_paragraph(right, letter.signer_name, 14, align=center, bold=True)
@@ -178,7 +179,7 @@ def build_letter(letter: Letter) -> bytes:
     to = text_paragraph(document, "", 14, align=WD_ALIGN_PARAGRAPH.CENTER)
     _font(to.add_run("Kính gửi:"), 14)
     if len(letter.recipients) == 1:
-        _font(to.add_run(f" {letter.recipients[0].rstrip(';.')}."), 14)
+        _font(to.add_run(clean(f" {letter.recipients[0].rstrip(';.')}.")), 14)
     else:
         for index, line in enumerate(letter.recipients):
             end = "." if index == len(letter.recipients) - 1 else ";"

@@ -9,6 +9,7 @@ from docx import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from commentflow.core.text import clean
 from commentflow.exports import wordml
 
 
@@ -52,7 +53,7 @@ def build(original: bytes | None, sections: list[MarginSection]) -> bytes:
     if original is None:
         document = Document()
         for section in sections:
-            document.add_paragraph(section.anchor)
+            document.add_paragraph(clean(section.anchor))
     else:
         document = Document(io.BytesIO(original))
     paragraphs = [p for p in _paragraphs(document) if p.text.strip()]

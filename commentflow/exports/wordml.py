@@ -3,22 +3,21 @@
 python-docx's object API re-reads the tree on every row or comment, which grows faster than
 linearly; these helpers build the XML of many elements at once and parse it in one go.
 """
-import re
 from xml.sax.saxutils import escape, quoteattr
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
-#: Characters XML 1.0 cannot carry (text typed or pasted by agencies may contain them).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from commentflow.core.text import clean
 
 
 def text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+    """Escaped, without the control characters XML 1.0 cannot carry (whatever was stored)."""
+    return escape(clean(value))
 
 
 def attribute(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", value))
+    return quoteattr(clean(value))
 
 
 def paragraphs(value: str, rpr: str, ppr: str = "") -> str:

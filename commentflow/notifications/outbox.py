@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import and_, or_, select, update
 
+from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.notifications.models import OutboxAttempt, OutboxMessage
 
@@ -31,8 +32,10 @@ def enqueue_email(user, kind: str, subject: str, message: str, path: str, *, now
     if not user.email:
         return None
     link = current_app.config["BASE_URL"].rstrip("/") + path
+    subject = normalize(subject)[:255]  # one line: a header never carries a line break
     context = {"user": user, "message": message, "link": link, "subject": subject}
-    row = OutboxMessage(kind=kind, to_user_id=user.id, to_address=user.email, subject=subject,
+    row = OutboxMessage(kind=kind, to_user_id=user.id, to_address=normalize(user.email),
+                        subject=subject,
                         text_body=render_template("emails/message.txt", **context),
                         html_body=render_template("emails/message.html", **context),
                         round_id=round_id, sender_agency_id=sender_agency_id,
@@ -51,11 +54,16 @@ def _claim(message_id: int, now: datetime) -> bool:
 
 
 def _email(row: OutboxMessage) -> EmailMessage:
+    """The message as it goes out; headers only from single-line text (rows stored before
+    that rule included). An address that is not one plain address raises ValueError."""
     config = current_app.config
+    address = row.to_address.strip()
+    if not address or any(ch in address for ch in "\r\n,;<>\"") or "@" not in address:
+        raise ValueError(f"địa chỉ nhận không hợp lệ: {address[:80]!r}")
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
-    email["To"] = row.to_address
-    email["Subject"] = row.subject
+    email["To"] = address
+    email["Subject"] = normalize(row.subject)
     email["Date"] = format_datetime(row.created_at)
     # One Message-ID per outbox row: a retried message is recognisably the same message.
     email["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}",
@@ -120,8 +128,12 @@ def deliver_due(*, now: datetime, limit: int = 200) -> dict:
 def _deliver_one(row: OutboxMessage, now: datetime) -> str:
     row.attempts += 1
     try:
+        email = _email(row)
+    except Exception as error:  # noqa: BLE001 — a message that cannot be written never will be
+        return _give_up(row, now, error)
+    try:
         with _smtp_connection() as smtp:
-            _send(smtp, _email(row))
+            _send(smtp, email)
             # Recorded as soon as the server has accepted, before QUIT: a sender killed after
             # this commit cannot send the message again; only a kill between the server's
             # "250" and this commit can (the copy then carries the same Message-ID).
@@ -130,18 +142,43 @@ def _deliver_one(row: OutboxMessage, now: datetime) -> str:
             db.session.commit()
         return "sent"
     except (OSError, smtplib.SMTPException) as error:
-        row.last_error = f"{type(error).__name__}: {error}"[:2000]
-        row.claimed_until = None
-        outcome = "retry"
-        if row.attempts >= MAX_ATTEMPTS:
-            row.failed_at, outcome = now, "failed"
-            log.warning("outbox message %s failed for good: %s", row.id, row.last_error)
-        else:
-            row.next_attempt_at = now + backoff(row.attempts)
-        db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=False,
-                                     error=row.last_error))
+        return _retry_later(row, now, error)
+    except Exception as error:  # noqa: BLE001 — whatever it is, the next message still goes
+        return _give_up(row, now, error)
+
+
+def _record_failure(row: OutboxMessage, now: datetime, error: Exception) -> None:
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    row.claimed_until = None
+    db.session.add(OutboxAttempt(message_id=row.id, attempted_at=now, succeeded=False,
+                                 error=row.last_error))
+
+
+def _retry_later(row: OutboxMessage, now: datetime, error: Exception) -> str:
+    """A server that is down or busy: try again later, give up after MAX_ATTEMPTS."""
+    _record_failure(row, now, error)
+    if row.attempts >= MAX_ATTEMPTS:
+        row.failed_at = now
+        log.warning("outbox message %s failed for good: %s", row.id, row.last_error)
+        db.session.commit()
+        return "failed"
+    row.next_attempt_at = now + backoff(row.attempts)
     db.session.commit()
-    return outcome
+    return "retry"
+
+
+def _give_up(row: OutboxMessage, now: datetime, error: Exception) -> str:
+    """A message that cannot be built or is refused for what it is: failed at once, shown to
+    administrators with its reason."""
+    row_id = row.id
+    db.session.rollback()  # whatever the failure left half done
+    row = db.session.get(OutboxMessage, row_id)
+    row.attempts += 1
+    _record_failure(row, now, error)
+    row.failed_at = now
+    log.warning("outbox message %s cannot be sent: %s", row.id, row.last_error)
+    db.session.commit()
+    return "failed"
 
 
 def failures(limit: int = 100) -> list[OutboxMessage]:

@@ -2,6 +2,7 @@
 from sqlalchemy import func, select, update
 
 from commentflow.accounts.models import User
+from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 
@@ -15,8 +16,8 @@ def notify_users(users, kind: str, message: str, url: str, *, now,
     own messages appear in a round's log, never a recipient agency's internal mail."""
     from commentflow.notifications.outbox import enqueue_email
 
-    subject = subject or "[commentflow] " + (message if len(message) <= 120
-                                             else message[:117] + "…")
+    line = normalize(message)  # a return note's line breaks never reach a mail header
+    subject = subject or "[commentflow] " + (line if len(line) <= 120 else line[:117] + "…")
     for user in users:
         db.session.add(Notification(user_id=user.id, kind=kind, message=message, url=url,
                                     created_at=now))

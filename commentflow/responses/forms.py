@@ -2,12 +2,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,18 +17,19 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.rounds.forms import BAD_DATE
+from commentflow.web.forms import Form, SubForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     number = IntegerField(_l("Số đến"), validators=[
         DataRequired(REQUIRED), NumberRange(min=1, message=_l("Số đến phải là số dương."))])
     received_on = DateField(_l("Ngày đến"), format=DATE_FORMATS, default=date.today,
                             validators=[DataRequired(BAD_DATE)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     handler_id = SelectField(_l("Giao cá nhân chủ trì"), coerce=int,
                              validators=[DataRequired(REQUIRED)])
     coordinator_ids = MultiCheckboxField(_l("Người phối hợp"), coerce=int)
@@ -40,7 +39,7 @@ class AssignForm(FlaskForm):
                                                                   Length(max=4000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     section_id = HiddenField()
     revision = HiddenField()
     text = TextAreaField(_l("Nội dung góp ý"), validators=[
@@ -50,12 +49,12 @@ class CommentForm(FlaskForm):
     reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=20000)])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     note = TextAreaField(_l("Ý kiến của lãnh đạo (lý do trả lại)"),
                          validators=[DataRequired(REQUIRED), Length(max=4000)])
 
 
-class ReplyLetterForm(FlaskForm):
+class ReplyLetterForm(Form):
     reply_number = StringField(_l("Số văn bản trả lời"), validators=[
         DataRequired(REQUIRED), Regexp(r"^\d{1,7}$", message=_l("Số văn bản chỉ gồm chữ số."))])
     reply_notation = StringField(_l("Ký hiệu"), validators=[DataRequired(REQUIRED),
@@ -66,7 +65,7 @@ class ReplyLetterForm(FlaskForm):
                      validators=[FileAllowed(["pdf"], _l("Bản chụp phải là tệp PDF."))])
 
 
-class PaperCommentForm(Form):
+class PaperCommentForm(SubForm):
     """One comment of a paper reply: where it points and what it says."""
 
     section_id = SelectField(_l("Mục"), coerce=lambda v: int(v) if v else None,

@@ -2,7 +2,6 @@
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
+from commentflow.web.forms import Form
 
 AUTHORITIES = [("", _l("— Thủ trưởng ký —")), ("KT.", "KT. (ký thay)"),
                ("TM.", "TM. (thay mặt)"), ("TL.", "TL. (thừa lệnh)"),
@@ -34,7 +34,7 @@ class DeadlineFields:
                                              "10/07/2024 lúc 00:00, tức hết ngày 09/07/2024."))
 
 
-class RoundForm(DeadlineFields, FlaskForm):
+class RoundForm(DeadlineFields, Form):
     subject = StringField(_l("Trích yếu (V/v …)"), validators=[
         DataRequired(REQUIRED), Length(max=500)], default="V/v góp ý dự thảo ")
     letter_number = StringField(_l("Số"), validators=[
@@ -70,7 +70,7 @@ class RoundForm(DeadlineFields, FlaskForm):
     confirmed = BooleanField(_l("Tôi xác nhận thời hạn ngắn hơn mức tối thiểu"))
 
 
-class ReminderPolicyForm(FlaskForm):
+class ReminderPolicyForm(Form):
     reminder_days_before = StringField(
         _l("Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)"), default="3, 1",
         validators=[Optional(), Regexp(r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
@@ -88,11 +88,11 @@ class ReminderPolicyForm(FlaskForm):
         return sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
 
 
-class OpenForm(FlaskForm):
+class OpenForm(Form):
     confirmed = BooleanField(_l("Tôi xác nhận thời hạn ngắn hơn mức tối thiểu"))
 
 
-class ExtendForm(DeadlineFields, FlaskForm):
+class ExtendForm(DeadlineFields, Form):
     reason = StringField(_l("Lý do"), validators=[Optional(), Length(max=500)])
 
 
@@ -101,12 +101,12 @@ class AgencyExtendForm(ExtendForm):
                                validators=[DataRequired(REQUIRED)])
 
 
-class AddRecipientsForm(FlaskForm):
+class AddRecipientsForm(Form):
     group_ids = MultiCheckboxField(_l("Các nhóm"), coerce=int)
     agency_ids = MultiCheckboxField(_l("Từng cơ quan, đơn vị"), coerce=int)
 
 
-class TrackerFilterForm(FlaskForm):
+class TrackerFilterForm(Form):
     class Meta:
         csrf = False
 

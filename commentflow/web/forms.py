@@ -1,12 +1,45 @@
-"""The one way a form page saves: validate, call the service, commit, flash, redirect."""
+"""The base form (text cleaned on the way in) and the one way a form page saves: validate,
+call the service, commit, flash, redirect."""
 from collections.abc import Callable
 
+import wtforms
 from flask import flash, redirect
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 
 from commentflow.core.errors import DomainError
+from commentflow.core.text import clean
 from commentflow.extensions import db
+
+
+def _clean_input(value):
+    return clean(value) if isinstance(value, str) else value
+
+
+class _CleanText:
+    """What is typed into a text field arrives NFC and without control characters (a
+    password is taken exactly as typed)."""
+
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            options["filters"] = (_clean_input, *options.get("filters", ()))
+        return unbound_field.bind(form=form, **options)
+
+
+class Form(FlaskForm):
+    """Every form of the app (CSRF-protected, text cleaned on the way in)."""
+
+    class Meta(_CleanText):
+        pass
+
+
+class SubForm(wtforms.Form):
+    """A group of fields repeated inside a Form (FieldList of FormField), cleaned alike."""
+
+    class Meta(_CleanText):
+        pass
 
 
 def save_form(form: FlaskForm, action: Callable[[], object], success: Callable[[object], str],

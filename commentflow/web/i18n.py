@@ -3,7 +3,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from commentflow.core import dates
-from commentflow.core.text import format_number
+from commentflow.core.text import clean, format_number
 
 
 def select_locale() -> str:
@@ -31,6 +31,8 @@ def init_filters(app: Flask) -> None:
         vn_number=format_number,
         deadline=lambda moment: dates.format_deadline(moment, _zone()) if moment else "",
     )
+    # Whatever was stored, a page never prints a control character (Markup is ours already).
+    app.jinja_env.finalize = lambda value: clean(value) if type(value) is str else value
     app.jinja_env.globals["days_left"] = lambda moment, now: (
         dates.local_today(moment, _zone()) - dates.local_today(now, _zone())).days
 

@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commentflow.extensions import db
 from commentflow.notifications.models import OutboxAttempt, OutboxMessage
@@ -147,3 +147,49 @@ def test_a_sender_killed_after_the_server_accepted_does_not_send_again(app, smtp
         controller.stop()
     assert len(inbox.messages) == 1
     assert db.session.scalar(select(OutboxMessage)).sent_at is not None
+
+
+HOSTILE = "Dòng một\r\nBcc: ke-xau@evil.example\r\n\r\nThân thư giả\x01\x1b"
+
+
+def test_hostile_text_in_every_field_never_stops_the_mail(app, smtp):
+    """A line break in a return note used to reach the Subject header: the message raised
+    ValueError, stayed claimed with 0 attempts, and the sender crashed on it every run.
+    Now headers are single lines; a message that cannot be built fails with its reason and
+    the next one still goes."""
+    from commentflow.accounts.models import Role
+    from commentflow.responses.services import return_response, working_response
+    from tests.factories import make_agency, make_round
+
+    inbox, controller, _ = smtp
+    now = datetime.now(UTC)
+    agency = make_agency(name=f"Sở{HOSTILE}")
+    leader = make_user(agency=agency, roles=(Role.LEADER,), full_name=f"Lãnh đạo{HOSTILE}",
+                       email="ld@stc.example.vn")
+    make_user(agency=agency, roles=(Role.STAFF,), full_name=HOSTILE, email="cv@stc.example.vn")
+    lead = make_user(roles=(Role.LEAD_STAFF,), email="lead@syt.example.vn")
+    round_ = make_round(lead, [agency], open_=True, subject=f"V/v góp ý{HOSTILE}")
+    response = working_response(round_.recipients[0], actor=leader, now=now)
+    return_response(response, HOSTILE, actor=leader, now=now)
+    # Rows written before the rule: a raw line break in a subject, a forged address.
+    db.session.add_all([
+        OutboxMessage(kind="x", to_address="a@stc.example.vn", subject=HOSTILE,
+                      text_body="x", html_body="x", created_at=now, next_attempt_at=now),
+        OutboxMessage(kind="x", to_address="a@x.vn\r\nBcc: b@evil.example", subject="s",
+                      text_body="x", html_body="x", created_at=now, next_attempt_at=now)])
+    db.session.commit()
+    queued = db.session.scalar(select(func.count(OutboxMessage.id)))
+    controller.start()
+    try:
+        counts = deliver_due(now=now + timedelta(minutes=1))
+    finally:
+        controller.stop()
+    assert counts == {"sent": queued - 1, "retry": 0, "failed": 1}
+    failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None)))
+    assert "Bcc" in failed.to_address and "không hợp lệ" in failed.last_error
+    assert failed.attempts == 1 and failed.claimed_until is None
+    assert all("evil.example" not in rcpt for rcpts, _m in inbox.messages for rcpt in rcpts)
+    for _rcpts, message in inbox.messages:
+        assert message["Bcc"] is None and "\n" not in message["Subject"]
+        assert not set("\x01\x1b") & set(message.get_body(("plain",)).get_content())
+    assert deliver_due(now=now + timedelta(hours=1)) == {"sent": 0, "retry": 0, "failed": 0}
