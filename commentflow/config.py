@@ -1,4 +1,5 @@
 """Settings read from the environment, with safe defaults for a single-machine install."""
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -15,6 +16,28 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def private_folder(path: Path) -> Path:
+    """A folder only the app's own user may enter (instance/, the development outbox): it
+    holds the database, the secret key and mail with agencies' work in it."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _restrict(path, 0o700)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create the file (if missing) readable and writable by the app's user alone."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    _restrict(path, 0o600)
+    return path
+
+
+def _restrict(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except PermissionError:  # someone else's file (a read-only deployment): say so, go on
+        logging.getLogger(__name__).warning("cannot restrict %s to %o", path, mode)
+
+
 def load_secret_key(instance_path: str) -> str:
     """Return SECRET_KEY from the environment, or from instance/secret_key (created once).
 
@@ -23,8 +46,7 @@ def load_secret_key(instance_path: str) -> str:
     """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    path = Path(instance_path) / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = private_folder(Path(instance_path)) / "secret_key"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -35,8 +57,10 @@ def load_secret_key(instance_path: str) -> str:
 
 
 def default_database_url(instance_path: str) -> str:
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
-    return "sqlite:///" + str(Path(instance_path) / "commentflow.sqlite3")
+    """The embedded SQLite file, created 0600 before SQLite opens it (its -wal and -shm files
+    take the same mode)."""
+    database = private_file(private_folder(Path(instance_path)) / "commentflow.sqlite3")
+    return "sqlite:///" + str(database)
 
 
 def normalise_database_url(url: str) -> str:

@@ -20,8 +20,15 @@ from commentflow.rounds.permissions import can_manage_round
 def _require_staff(round_: Round, actor) -> None:
     if not can_manage_round(actor, round_):
         raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tổng hợp ý kiến."))
+    _require_undecided(round_)
+
+
+def _require_undecided(round_: Round) -> None:
+    """Once consolidated (and so once published), no disposition changes: the report that
+    was signed and sent back says what the agencies were told."""
     if round_.state not in (RoundState.OPEN, RoundState.CLOSED):
-        raise ValidationFailed(_("Đợt lấy ý kiến đã tổng hợp xong."))
+        raise ValidationFailed(_("Đợt lấy ý kiến đã tổng hợp xong; cách xử lý không thay đổi "
+                                 "được nữa."))
 
 
 def _require_leader(round_: Round, actor) -> None:
@@ -112,6 +119,7 @@ def suggested_groups(round_: Round, section_ids: list[int | None] | None = None
 def approve(round_: Round, disposition_ids: list[int], *, actor, now) -> int:
     """The leader approves decided dispositions; returns how many were approved."""
     _require_leader(round_, actor)
+    _require_undecided(round_)
     dispositions = db.session.scalars(select(Disposition).where(
         Disposition.id.in_(disposition_ids), Disposition.round_id == round_.id)).all()
     count = 0

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from sqlalchemy import and_, or_, select, update
 
+from commentflow.config import private_file, private_folder
 from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.notifications.models import OutboxAttempt, OutboxMessage
@@ -100,9 +101,9 @@ def _smtp_connection():
 
 def _send(smtp, email: EmailMessage) -> None:
     if smtp is None:  # development: write .eml files instead of sending
-        folder = Path(current_app.instance_path) / "outbox"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{uuid.uuid4().hex}.eml").write_bytes(bytes(email))
+        folder = private_folder(Path(current_app.instance_path) / "outbox")
+        path = private_file(folder / f"{uuid.uuid4().hex}.eml")
+        path.write_bytes(bytes(email))
         return
     smtp.send_message(email)
 

@@ -1,9 +1,9 @@
 """Storing uploaded bytes and sending them back as downloads."""
 import hashlib
+import io
 import mimetypes
-from urllib.parse import quote
 
-from flask import Response
+from flask import Response, send_file
 
 from commentflow.core.text import normalize
 from commentflow.extensions import db
@@ -26,7 +26,7 @@ def content_type_for(filename: str) -> str:
 def safe_filename(filename: str) -> str:
     """Keep the user's (Vietnamese) name, minus paths and control characters."""
     name = normalize(filename).replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>:|?*')
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>:|?*;')
     return name[:255] or "tep"
 
 
@@ -41,10 +41,12 @@ def store_file(data: bytes, filename: str, *, uploaded_by, now) -> StoredFile:
 
 
 def download_response(data: bytes, filename: str, content_type: str | None = None) -> Response:
-    """An attachment download with a UTF-8 file name (RFC 6266) and an ASCII fallback."""
-    ascii_name = filename.encode("ascii", "ignore").decode() or "download"
-    disposition = (f"attachment; filename=\"{ascii_name}\"; "
-                   f"filename*=UTF-8''{quote(filename)}")
-    return Response(data, mimetype=content_type or content_type_for(filename),
-                    headers={"Content-Disposition": disposition,
-                             "X-Content-Type-Options": "nosniff"})
+    """An attachment download: the name, however it was made (a letter's notation, an
+    upload), is cleaned, and the header is written by Werkzeug (RFC 6266, UTF-8 name with an
+    ASCII fallback); never cached, since it may hold an agency's work."""
+    name = safe_filename(filename)
+    response = send_file(io.BytesIO(data), mimetype=content_type or content_type_for(name),
+                         as_attachment=True, download_name=name, max_age=0, etag=False,
+                         conditional=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 """Security headers, cookie hardening behind HTTPS, and the CSRF guard for non-form requests."""
 from flask import Flask, current_app, request
+from flask_login import current_user
 
 from commentflow.extensions import csrf
 
@@ -39,6 +40,10 @@ def _add_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user.is_authenticated and request.endpoint != "static":
+        # A signed-in page or download may hold an agency's work: no copy in any cache
+        # (a shared computer's browser, a proxy), none shown again by "Back" after logout.
+        headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from commentflow.accounts.models import Role
 from commentflow.consolidation import services
 from commentflow.consolidation.grouping import suggest
-from commentflow.consolidation.models import DispositionKind
+from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import comment_lines
 from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
+from commentflow.responses.models import Comment
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
 from commentflow.rounds.models import RoundState
 from commentflow.rounds.services import close_round
@@ -139,3 +140,37 @@ def test_grouping_nothing_or_approving_nothing_says_so(world):
         services.group(round_, [first, first], actor=staff, now=_now())
     with pytest.raises(ValidationFailed, match="Không có cách xử lý nào đang chờ duyệt."):
         services.approve(round_, [], actor=leader, now=_now())
+
+
+def test_nothing_changes_a_disposition_after_publication(app):
+    """The published report is what the agencies were told; approve used to accept a
+    disposition left unapproved even after publication."""
+    now = datetime.now(UTC)
+    office, other = make_agency(), make_agency()
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    leader = make_user(roles=(Role.LEADER,), agency=office)
+    round_ = make_round(staff, [other], open_=True)
+    section = next(s for s in round_.versions[0].sections if s.key == "I.1.a")
+    record_paper_reply(round_.recipients[0], ReplyLetter("3", "VP", date(2024, 7, 8)),
+                       [CommentData("Ý kiến một", section.id),
+                        CommentData("Ý kiến hai", section.id)], actor=staff, now=now)
+    ids = list(db.session.scalars(select(Comment.id).order_by(Comment.id)))
+    first = services.decide(round_, ids[:1], DispositionKind.ACCEPTED, "Tiếp thu.",
+                            actor=staff, now=now)
+    close_round(round_, actor=staff, now=now)
+    services.close_consolidation(round_, actor=leader, now=now, accept_open=True)
+    services.publish(round_, actor=leader, now=now)
+    db.session.commit()
+    attempts = [
+        lambda: services.approve(round_, [first.id], actor=leader, now=now),
+        lambda: services.decide(round_, ids[:1], DispositionKind.NOT_ACCEPTED, "Đổi ý.",
+                                actor=staff, now=now),
+        lambda: services.group(round_, ids, actor=staff, now=now),
+        lambda: services.ungroup(round_, ids[0], actor=staff, now=now)]
+    for attempt in attempts:
+        with pytest.raises(ValidationFailed, match="không thay đổi được nữa"):
+            attempt()
+        db.session.rollback()
+    stored = db.session.get(Disposition, first.id)
+    assert (stored.kind, stored.text, stored.approved_at) == \
+        (DispositionKind.ACCEPTED, "Tiếp thu.", None)

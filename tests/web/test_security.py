@@ -1,4 +1,6 @@
 """Security headers on every page, and CSRF: refused without a token, typed text kept."""
+import re
+import stat
 import time
 
 import pytest
@@ -6,10 +8,11 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from commentflow.accounts.models import Role
+from commentflow.config import default_database_url, load_secret_key, private_file, private_folder
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
-from tests.factories import make_agency, make_user
+from tests.factories import make_agency, make_round, make_user
 
 
 @pytest.fixture
@@ -77,3 +80,39 @@ def test_expired_token_keeps_what_the_user_typed(app, admin_client):
             "code": "SKHCN", "kind": "department", "display_order": "15"}
     assert admin_client.post("/admin/agencies/new", data=data).status_code == 302
     assert db.session.scalar(select(func.count(Agency.id))) == before + 1
+
+
+def test_download_names_cannot_forge_headers_and_nothing_signed_in_is_cached(app, login_as):
+    """A notation typed as `X"; filename="evil.html` used to end up inside the
+    Content-Disposition header; signed-in pages and downloads carried no Cache-Control."""
+    lead = make_user(roles=(Role.LEAD_STAFF,))
+    agency = make_agency()
+    reader = make_user(agency=agency)
+    round_ = make_round(lead, [agency], open_=True, letter_notation='X"; filename="evil.html')
+    db.session.commit()
+    client = login_as(reader)
+    download = client.get(f"/inbox/{round_.id}/letter.docx")
+    header = download.headers["Content-Disposition"]
+    assert download.status_code == 200
+    assert re.fullmatch(r"""attachment; filename="[^"]+\.docx"(; filename\*=UTF-8''\S+)?""",
+                        header), header
+    assert download.headers["Cache-Control"] == "no-store"
+    assert client.get("/inbox/").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in app.test_client().get("/login").headers.get("Cache-Control", "")
+
+
+def test_instance_files_are_private(tmp_path, monkeypatch):
+    """The SQLite database, the secret key and the development outbox are readable by the
+    app's own user alone."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    instance = tmp_path / "instance"
+    default_database_url(str(instance))
+    load_secret_key(str(instance))
+    outbox = private_file(private_folder(instance / "outbox") / "x.eml")
+
+    def mode(path):
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert mode(instance) == 0o700 and mode(instance / "outbox") == 0o700
+    assert mode(instance / "commentflow.sqlite3") == 0o600
+    assert mode(instance / "secret_key") == 0o600 and mode(outbox) == 0o600
