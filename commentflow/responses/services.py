@@ -4,7 +4,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 
 from commentflow.accounts.models import User
 from commentflow.audit.services import record_event
@@ -157,16 +157,23 @@ def _lock(recipient: RoundRecipient) -> None:
 
 
 def _start_response(recipient: RoundRecipient, *, now, retry: bool = True) -> Response | None:
-    """Insert this recipient's next response. When another user of the agency inserted one
-    at the same moment (the unique (recipient, sequence) decides; nothing fails): None, or
-    with `retry` the one after it."""
+    """Insert this recipient's next response in one statement that reads the sequence (and,
+    without `retry`, that no editable response exists) as it writes, so that concurrent
+    requests — pages that start the draft included — never make two. Returns None when
+    another user of the agency started one at that moment; with `retry`, the one after."""
+    existing = select(Response.id).where(Response.recipient_id == recipient.id)
+    next_sequence = select(func.coalesce(func.max(Response.sequence), 0) + 1).where(
+        Response.recipient_id == recipient.id).scalar_subquery()
+    row = select(literal(recipient.id), next_sequence, literal(ResponseState.DRAFTING.name),
+                 literal(now, Response.created_at.type), literal(now, Response.updated_at.type))
+    if not retry:
+        row = row.where(~existing.where(Response.state.in_(
+            [ResponseState.DRAFTING, ResponseState.RETURNED])).exists())
     for _attempt in range(3):
-        sequence = (db.session.scalar(select(func.max(Response.sequence)).where(
-            Response.recipient_id == recipient.id)) or 0) + 1
         new_id = db.session.scalar(
             insert_or_ignore(Response, conflict_columns=["recipient_id", "sequence"])
-            .values(recipient_id=recipient.id, sequence=sequence, created_at=now,
-                    updated_at=now, state=ResponseState.DRAFTING).returning(Response.id))
+            .from_select(["recipient_id", "sequence", "state", "created_at", "updated_at"], row)
+            .returning(Response.id))
         if new_id is not None:
             return db.session.get(Response, new_id)
         if not retry:

@@ -197,8 +197,9 @@ def test_agree_without_comments(app, login_as, world):
 
 def test_users_of_one_agency_starting_its_answer_at_once_share_one_response(
         app, login_as, world):
-    """Eight people press "save" on the agency's first comment at the same moment: every
-    save is kept, in one response (it used to break UNIQUE(recipient, sequence) → 500)."""
+    """Eight people open the drafting page and press "save" on the agency's first comment at
+    the same moment: every save is kept, in one response (it used to break
+    UNIQUE(recipient, sequence) → 500, or start a second draft)."""
     import threading
 
     staff = [world["staff"], *(make_user(agency=world["recipient"].agency,
@@ -210,7 +211,8 @@ def test_users_of_one_agency_starting_its_answer_at_once_share_one_response(
     barrier, statuses = threading.Barrier(len(clients)), []
 
     def save(client, token, n):
-        barrier.wait()
+        barrier.wait()  # opening the drafting page starts the answer, a GET racing too
+        assert client.get(f"/inbox/{world['round'].id}/draft").status_code == 200
         statuses.append(client.post(f"/inbox/{world['round'].id}/comments", headers=JSON,
                                     data={"csrf_token": token, "section_id": section,
                                           "text": f"Ý kiến số {n}"}).status_code)
