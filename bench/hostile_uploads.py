@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 CASES = ("expanding part (199 MB)", "DTD in UTF-16", "main part renamed, DTD",
          "remote template", "ZipCrypto flag", "wrong CRC", "deflate64",
-         "ordinary 300-page draft")
+         "ordinary 300-page draft", "largest accepted part (15 MB)")
 
 
 def make(case: str, path: Path) -> None:
@@ -28,6 +28,9 @@ def make(case: str, path: Path) -> None:
 
     if case.startswith("expanding"):
         hostile.expanding_docx(path, 199 * 1024 * 1024)
+        return
+    if case.startswith("largest"):  # just under the 16 MB ceiling on one XML part
+        hostile.expanding_docx(path, 15 * 1024 * 1024)
         return
     if case.startswith("ordinary"):
         lines = [f"{n}. Nhiệm vụ số {n}: triển khai thực hiện kế hoạch tại các đơn vị." * 3
