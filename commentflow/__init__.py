@@ -63,7 +63,7 @@ def _sqlite_begin(connection):
 
 
 def _init_extensions(app: Flask) -> None:
-    from commentflow.web.auth import login_manager as _configured  # noqa: F401  (loader)
+    from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wiring)
     from commentflow.web.errors import init_errors
     from commentflow.web.i18n import init_filters, select_locale
     from commentflow.web.security import init_security

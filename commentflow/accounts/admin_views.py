@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from commentflow.accounts.forms import ROLE_LABELS, ActiveToggleForm, PasswordResetForm, UserForm
+from commentflow.accounts.forms import ROLE_LABELS, PasswordResetForm, UserForm
 from commentflow.accounts.models import Role, User
 from commentflow.accounts.services import (
     UserData,
@@ -18,7 +18,7 @@ from commentflow.core.errors import ValidationFailed
 from commentflow.directory.services import search_agencies
 from commentflow.extensions import db
 from commentflow.web.auth import admin_required
-from commentflow.web.forms import save_form
+from commentflow.web.forms import ActiveToggleForm, save_form
 from commentflow.web.security import form_view
 
 bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")

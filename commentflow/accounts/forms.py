@@ -5,16 +5,12 @@ from wtforms import (
     HiddenField,
     PasswordField,
     SelectField,
-    SelectMultipleField,
     StringField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from commentflow.accounts.models import Role
-from commentflow.web.forms import Form
-
-REQUIRED = _l("Trường này bắt buộc.")
+from commentflow.core.roles import Role
+from commentflow.web.forms import REQUIRED, Form, MultiCheckboxField
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Quản trị viên"),
@@ -23,11 +19,6 @@ ROLE_LABELS = {
     Role.STAFF: _l("Chuyên viên"),
     Role.CLERK: _l("Văn thư"),
 }
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class LoginForm(Form):
@@ -43,10 +34,6 @@ class PasswordChangeForm(Form):
     new = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
         DataRequired(REQUIRED), EqualTo("new", _l("Hai lần nhập mật khẩu mới không khớp."))])
-
-
-class ActionForm(Form):
-    """An empty form: a button that posts, protected by the CSRF token."""
 
 
 class UserForm(Form):
@@ -71,8 +58,3 @@ class UserForm(Form):
 class PasswordResetForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
 
-
-class ActiveToggleForm(Form):
-    """Deactivate ("0") or reactivate ("1") a record; nothing is ever deleted."""
-
-    active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])

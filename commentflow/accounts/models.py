@@ -1,24 +1,16 @@
 """Users (each acting for one agency), roles, server-side sessions and login attempts."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from commentflow.core.roles import Role
 from commentflow.core.text import fold, normalize, sort_key
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
-
-
-class Role(enum.Enum):
-    ADMIN = "admin"  #: keeps the agency directory and the users
-    LEAD_STAFF = "lead_staff"  #: staff of a lead office: creates comment rounds
-    LEADER = "leader"  #: an agency's leader: assigns, approves, signs
-    STAFF = "staff"  #: an agency's officer: drafts comments
-    CLERK = "clerk"  #: văn thư: registers incoming requests, numbers outgoing letters
 
 
 class User(UserMixin, db.Model):

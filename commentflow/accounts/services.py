@@ -6,11 +6,11 @@ from sqlalchemy import or_, select
 
 from commentflow.accounts.models import Role, User, UserRole
 from commentflow.accounts.passwords import check_new_password, hash_password, verify_password
-from commentflow.accounts.permissions import require_admin
 from commentflow.accounts.sessions import close_all_sessions
 from commentflow.audit.services import diff, record_event
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.text import fold, normalize
+from commentflow.directory.permissions import require_admin
 from commentflow.extensions import db
 
 USER_FIELDS = ("username", "full_name", "position", "email", "agency_id", "locale")

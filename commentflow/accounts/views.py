@@ -12,7 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from commentflow.accounts.forms import ActionForm, LoginForm, PasswordChangeForm
+from commentflow.accounts.forms import LoginForm, PasswordChangeForm
 from commentflow.accounts.services import change_password
 from commentflow.accounts.sessions import (
     LoginRefused,
@@ -24,6 +24,7 @@ from commentflow.accounts.sessions import (
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import ValidationFailed
 from commentflow.extensions import db
+from commentflow.web.forms import ActionForm
 from commentflow.web.navigation import safe_next
 from commentflow.web.security import form_view
 

@@ -3,9 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.consolidation.models import DispositionKind
-from commentflow.web.forms import Form
+from commentflow.web.forms import REQUIRED, Form, MultiCheckboxField
 
 KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
                DispositionKind.PARTLY: _l("Tiếp thu một phần"),

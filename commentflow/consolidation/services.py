@@ -3,12 +3,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from commentflow.accounts.models import Role
 from commentflow.audit.services import record_event
 from commentflow.consolidation.grouping import suggest
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import in_force, open_count
 from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.core.text import normalize_multiline
 from commentflow.extensions import db
 from commentflow.notifications.services import notify_agency

@@ -3,7 +3,6 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation import gathering, services
 from commentflow.consolidation.forms import (
     KIND_LABELS,
@@ -17,6 +16,7 @@ from commentflow.consolidation.forms import (
 from commentflow.consolidation.models import DispositionKind
 from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import now_utc
+from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
 from commentflow.rounds.services import get_round_for_lead, recipient_names
 from commentflow.storage.services import XLSX, download_response

@@ -1,5 +1,5 @@
 """The demo directory, taken from the recipients of công văn 2159/SYT-TCCB (Sở Y tế Kiên Giang)."""
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.directory.models import AgencyKind as K
 
 #: (name, short name) in the order the letter's "Kính gửi" lists them.

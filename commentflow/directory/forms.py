@@ -4,9 +4,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
 from commentflow.directory.models import AgencyKind
-from commentflow.web.forms import Form
+from commentflow.web.forms import REQUIRED, Form, MultiCheckboxField
 
 KIND_LABELS = {
     AgencyKind.PROVINCIAL_BODY: _l("Cơ quan cấp tỉnh (UBND, HĐND tỉnh)"),

@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from commentflow.accounts.permissions import require_admin
 from commentflow.audit.services import diff, record_event
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.text import fold, normalize
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership, AgencyKind
+from commentflow.directory.permissions import require_admin
 from commentflow.extensions import db
 
 AGENCY_FIELDS = ("name", "code", "edoc_code", "kind", "parent_id", "display_order")

@@ -3,7 +3,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from commentflow.accounts.forms import ActiveToggleForm
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import ValidationFailed
 from commentflow.directory import services
@@ -18,7 +17,7 @@ from commentflow.directory.importing import ImportRejected
 from commentflow.directory.models import Agency, AgencyGroup, AgencyKind
 from commentflow.extensions import db
 from commentflow.web.auth import admin_required
-from commentflow.web.forms import save_form
+from commentflow.web.forms import ActiveToggleForm, save_form
 from commentflow.web.security import form_view
 
 bp = Blueprint("directory", __name__, url_prefix="/admin")

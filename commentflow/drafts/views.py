@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import DomainError, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.drafts import services
 from commentflow.drafts.forms import DraftUploadForm, SectionActionForm, VersionUploadForm
 from commentflow.drafts.models import DraftSection

@@ -1,15 +1,36 @@
 """Start page (what this user can do) and the interface language switch."""
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_login import current_user, login_required
 
 from commentflow.accounts.forms import ROLE_LABELS
-from commentflow.accounts.permissions import can_manage_directory
 from commentflow.accounts.services import set_locale
 from commentflow.core.clock import now_utc
+from commentflow.directory.permissions import can_manage_directory
 from commentflow.extensions import db
+from commentflow.home.navigation import main_nav
+from commentflow.notifications.services import unread_count
 from commentflow.web.navigation import safe_next
 
 bp = Blueprint("home", __name__)
+
+
+@bp.app_context_processor
+def _page_shell():
+    """What every signed-in page's frame shows: the menu and the unread count."""
+    if not has_request_context():  # e-mails rendered by the scheduler or the CLI
+        return {}
+    signed_in = current_user and current_user.is_authenticated
+    return {"nav_items": main_nav(current_user),
+            "unread_notifications": unread_count(current_user) if signed_in else 0}
 
 
 @bp.route("/")

@@ -2,12 +2,12 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from commentflow.accounts.forms import ActionForm
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
 from commentflow.notifications.outbox import failures
 from commentflow.notifications.services import mark_read, recent
 from commentflow.web.auth import admin_required
+from commentflow.web.forms import ActionForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -15,9 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
-from commentflow.rounds.forms import BAD_DATE
-from commentflow.web.forms import Form, SubForm
+from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField, SubForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 

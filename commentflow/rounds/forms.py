@@ -13,15 +13,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from commentflow.accounts.forms import REQUIRED, MultiCheckboxField
-from commentflow.web.forms import Form
+from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField
 
 AUTHORITIES = [("", _l("— Thủ trưởng ký —")), ("KT.", "KT. (ký thay)"),
                ("TM.", "TM. (thay mặt)"), ("TL.", "TL. (thừa lệnh)"),
                ("TUQ.", "TUQ. (thừa ủy quyền)"), ("Q.", "Q. (quyền)")]
 URGENCIES = [("normal", _l("Thường")), ("urgent", _l("Khẩn")),
              ("very_urgent", _l("Thượng khẩn")), ("immediate", _l("Hỏa tốc"))]
-BAD_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 BAD_TIME = _l("Giờ không hợp lệ (hh:mm).")
 
 

@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
 from commentflow.core.dates import local_to_utc, to_local
 from commentflow.core.errors import DomainError
+from commentflow.core.roles import Role
 from commentflow.directory.services import active_agencies, all_groups
 from commentflow.drafts.services import agency_drafts
 from commentflow.exports.letters import build_letter

@@ -1,33 +1,10 @@
-"""Flask-Login wiring (sessions loaded from the database) and role checks for views."""
+"""Role checks for views: logged in, and holding one of the roles, or the login page or 403."""
 from functools import wraps
 
-from flask import abort, flash, jsonify, redirect, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import abort
 from flask_login import current_user, login_required
 
-from commentflow.accounts.models import Role
-from commentflow.accounts.sessions import load_session_user
-from commentflow.core.clock import now_utc
-from commentflow.extensions import login_manager
-
-login_manager.login_view = "accounts.login"
-login_manager.login_message = _l("Vui lòng đăng nhập để tiếp tục.")
-login_manager.login_message_category = "info"
-login_manager.session_protection = "basic"
-
-
-@login_manager.unauthorized_handler
-def _unauthorized():
-    """Pages go to the login form; scripts asking for JSON get a plain 401."""
-    if request.accept_mimetypes.best == "application/json":
-        return jsonify(error=str(login_manager.login_message)), 401
-    flash(str(login_manager.login_message), "info")
-    return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
-
-
-@login_manager.user_loader
-def _load_user(token: str):
-    return load_session_user(token, now=now_utc())
+from commentflow.core.roles import Role
 
 
 def roles_required(*roles: Role):

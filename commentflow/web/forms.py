@@ -5,8 +5,11 @@ from collections.abc import Callable
 import wtforms
 from flask import flash, redirect
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from commentflow.core.errors import DomainError
 from commentflow.core.text import clean
@@ -15,6 +18,10 @@ from commentflow.extensions import db
 
 def _clean_input(value):
     return clean(value) if isinstance(value, str) else value
+
+
+REQUIRED = _l("Trường này bắt buộc.")
+BAD_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
 
 
 class _CleanText:
@@ -40,6 +47,23 @@ class SubForm(wtforms.Form):
 
     class Meta(_CleanText):
         pass
+
+
+class ActionForm(Form):
+    """An empty form: a button that posts, protected by the CSRF token."""
+
+
+class ActiveToggleForm(Form):
+    """Deactivate ("0") or reactivate ("1") a record; nothing is ever deleted."""
+
+    active = HiddenField(validators=[DataRequired(), Regexp(r"^[01]$")])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def save_form(form: FlaskForm, action: Callable[[], object], success: Callable[[object], str],

@@ -1,5 +1,6 @@
 """Interface language (Vietnamese first, English available) and Jinja date/number filters."""
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from commentflow.core import dates
@@ -38,21 +39,7 @@ def init_filters(app: Flask) -> None:
 
     @app.context_processor
     def _inject_locale():
-        from flask_babel import get_locale
-
-        from commentflow.web.navigation import main_nav
-
         if not has_request_context():  # e-mails rendered by the scheduler or the CLI
             return {"current_locale": str(get_locale())}
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"],
-                "current_path": request.full_path.rstrip("?"),
-                "nav_items": main_nav(current_user),
-                "unread_notifications": _unread()}
-
-
-def _unread() -> int:
-    from commentflow.notifications.services import unread_count
-
-    if current_user and current_user.is_authenticated:
-        return unread_count(current_user)
-    return 0
+                "current_path": request.full_path.rstrip("?")}

@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation import services
 from commentflow.consolidation.grouping import suggest
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import comment_lines
 from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 from commentflow.responses.models import Comment

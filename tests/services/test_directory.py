@@ -2,10 +2,10 @@
 import pytest
 from sqlalchemy import select
 
-from commentflow.accounts.models import Role
 from commentflow.audit.models import AuditEvent
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.directory import services
 from commentflow.directory.models import Agency, AgencyKind
 from commentflow.extensions import db

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
+from commentflow.core.roles import Role
 from commentflow.directory.importing import ImportRejected
 from commentflow.directory.models import Agency, AgencyGroup
 from commentflow.directory.services import import_agencies

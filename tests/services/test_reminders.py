@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.core.dates import local_to_utc
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification, OutboxMessage
 from commentflow.reminders.models import Reminder

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
 from commentflow.responses import services

@@ -4,10 +4,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.audit.models import AuditEvent
 from commentflow.core.dates import local_to_utc
 from commentflow.core.errors import PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 from commentflow.rounds import services

@@ -4,7 +4,7 @@ from email.utils import parsedate_to_datetime
 
 import pytest
 
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD, make_user

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from commentflow.accounts.models import Role
 from commentflow.core.clock import now_utc
+from commentflow.core.roles import Role
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification

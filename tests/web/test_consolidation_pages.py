@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation.models import Disposition
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.models import Comment
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply

@@ -7,9 +7,9 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation import services
 from commentflow.consolidation.models import DispositionKind
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response
 from commentflow.responses.services import (

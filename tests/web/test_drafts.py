@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion
 from commentflow.extensions import db
 from commentflow.storage.models import StoredFile

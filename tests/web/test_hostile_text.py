@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation import services as consolidation
 from commentflow.consolidation.models import DispositionKind
 from commentflow.core.clock import now_utc
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.models import Comment
 from commentflow.responses.services import (

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import OutboxMessage
 from commentflow.reminders.services import sweep

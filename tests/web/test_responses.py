@@ -6,7 +6,7 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response, ResponseState
 from tests.conftest import csrf_token_from

@@ -7,7 +7,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from commentflow.accounts.models import Role
+from commentflow.core.roles import Role
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
 from commentflow.rounds.models import Round, RoundState

@@ -7,8 +7,8 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from commentflow.accounts.models import Role
 from commentflow.config import default_database_url, load_secret_key, private_file, private_folder
+from commentflow.core.roles import Role
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from

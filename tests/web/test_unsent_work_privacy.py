@@ -15,10 +15,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from commentflow.accounts.models import Role
 from commentflow.consolidation import services as consolidation
 from commentflow.consolidation.models import DispositionKind
 from commentflow.core.clock import now_utc
+from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.services import (
     CommentData,

@@ -1,18 +1,18 @@
-"""Permission predicates on users, shared by services and views."""
+"""Who keeps the agency directory (and the users, and reads the audit log)."""
 from flask_babel import gettext as _
 
-from commentflow.accounts.models import Role, User
 from commentflow.core.errors import PermissionDenied
+from commentflow.core.roles import Role
 
 
-def can_manage_directory(user: User | None) -> bool:
+def can_manage_directory(user) -> bool:
     return user is not None and user.is_active and user.has_role(Role.ADMIN)
 
 
-def can_read_audit_log(user: User | None) -> bool:
+def can_read_audit_log(user) -> bool:
     return can_manage_directory(user)
 
 
-def require_admin(actor: User | None) -> None:
+def require_admin(actor) -> None:
     if not can_manage_directory(actor):
         raise PermissionDenied(_("Chỉ quản trị viên được thực hiện thao tác này."))
