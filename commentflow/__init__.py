@@ -85,18 +85,21 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.accounts.views import bp as accounts_bp
     from commentflow.audit.views import bp as audit_bp
     from commentflow.consolidation.views import bp as consolidation_bp
+    from commentflow.consolidation.views import published_bp
     from commentflow.directory.views import bp as directory_bp
     from commentflow.drafts.views import bp as drafts_bp
     from commentflow.home.views import bp as home_bp
     from commentflow.notifications.views import admin_bp as outbox_admin_bp
     from commentflow.notifications.views import bp as notifications_bp
+    from commentflow.reminders.views import bp as reminders_bp
+    from commentflow.responses.inbox_views import bp as inbox_bp
+    from commentflow.responses.lead_views import bp as answers_bp
     from commentflow.responses.views import bp as responses_bp
-    from commentflow.rounds.inbox_views import bp as inbox_bp
     from commentflow.rounds.views import bp as rounds_bp
 
     for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp,
                       rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp,
-                      consolidation_bp):
+                      consolidation_bp, published_bp, answers_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,13 +3,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from commentflow.consolidation.models import DispositionKind
+from commentflow.consolidation.models import KIND_LABELS
 from commentflow.web.forms import REQUIRED, Form, MultiCheckboxField
 
-KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
-               DispositionKind.PARTLY: _l("Tiếp thu một phần"),
-               DispositionKind.NOT_ACCEPTED: _l("Không tiếp thu (giải trình)"),
-               DispositionKind.NOTED: _l("Ghi nhận")}
 #: The phrases officers use in the last column, offered as quick picks (editable).
 QUICK_PICKS = ["Tiếp thu, điều chỉnh tại ", "Tiếp thu, bổ sung vào dự thảo.",
                "Tiếp thu một phần: ", "Đề xuất giữ nguyên theo dự thảo. Lý do: ",

@@ -22,8 +22,8 @@ from commentflow.core.dates import format_short_date, local_today
 from commentflow.core.errors import NotFound
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
+from commentflow.responses.tracker import TrackerState, tracker_rows
 from commentflow.rounds.models import Round, RoundState
-from commentflow.rounds.tracker import TrackerState, tracker_rows
 
 GENERAL = "Ý kiến chung / Vấn đề khác"
 LATE = "Văn bản gửi sau thời hạn"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +16,12 @@ class DispositionKind(enum.Enum):
     PARTLY = "partly"  #: tiếp thu một phần
     NOT_ACCEPTED = "not_accepted"  #: không tiếp thu — giải trình (a reason is required)
     NOTED = "noted"  #: ghi nhận (to be done when conditions allow)
+
+
+KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
+               DispositionKind.PARTLY: _l("Tiếp thu một phần"),
+               DispositionKind.NOT_ACCEPTED: _l("Không tiếp thu (giải trình)"),
+               DispositionKind.NOTED: _l("Ghi nhận")}
 
 
 class Disposition(db.Model):
@@ -39,6 +46,11 @@ class Disposition(db.Model):
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     comments = relationship("Comment", back_populates="disposition", order_by="Comment.id")
+
+    @property
+    def kind_label(self) -> str:
+        """Tiếp thu, Tiếp thu một phần, … (empty while undecided)."""
+        return str(KIND_LABELS[self.kind]) if self.kind else ""
 
     @property
     def is_decided(self) -> bool:

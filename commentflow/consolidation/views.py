@@ -1,11 +1,10 @@
 """The lead office's consolidation workspace: every comment beside its section."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from commentflow.consolidation import gathering, services
 from commentflow.consolidation.forms import (
-    KIND_LABELS,
     QUICK_PICKS,
     CloseForm,
     DecideForm,
@@ -13,17 +12,20 @@ from commentflow.consolidation.forms import (
     FilterForm,
     IdsForm,
 )
-from commentflow.consolidation.models import DispositionKind
+from commentflow.consolidation.models import KIND_LABELS, DispositionKind
 from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
-from commentflow.rounds.services import get_round_for_lead, recipient_names
+from commentflow.responses.tracker import tracker_table
+from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient, recipient_names
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action, validated
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
+#: What recipient agencies read of the consolidation: the published report.
+published_bp = Blueprint("published", __name__, url_prefix="/inbox")
 lead_office = roles_required(Role.LEAD_STAFF, Role.LEADER)
 
 
@@ -133,10 +135,8 @@ def report_docx(round_id: int):
 @lead_office
 def report_xlsx(round_id: int):
     from commentflow.exports.consolidation_report import build_report_xlsx
-    from commentflow.rounds.views import tracker_table
-
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    header, rows = tracker_table(round_)
+    header, rows = tracker_table(round_, now=now_utc(), zone=current_app.config["TIMEZONE"])
     data = build_report_xlsx(gathering.report_data(round_, now=now_utc()), header, rows,
                              ExportForm(request.args).chosen())
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.xlsx", XLSX)
@@ -148,3 +148,13 @@ def margin_docx(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
     data, name = gathering.margin_document(round_, request.args.get("version", type=int))
     return download_response(data, name)
+
+
+@published_bp.route("/<int:round_id>/consolidation-report.docx")
+@login_required
+def report(round_id: int):
+    """The published consolidation report, as the lead office sent it back; before
+    publication it does not exist for the agencies (their comments stay private)."""
+    round_, _recipient = get_round_for_recipient(round_id, viewer=current_user)
+    return download_response(gathering.published_report(round_),
+                             f"bao-cao-tong-hop-y-kien-{round_.id}.docx")

@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commentflow.extensions import db
+
+#: The fields of an annex task row (Phụ lục), as shown beside the section.
+FIELD_LABELS = [("lead", _l("Cơ quan chủ trì")), ("coordinating", _l("Cơ quan phối hợp")),
+                ("due", _l("Thời gian hoàn thành")), ("product", _l("Sản phẩm")),
+                ("note", _l("Ghi chú"))]
 
 
 class Draft(db.Model):

@@ -1,7 +1,6 @@
 """Pages of drafts: list, upload, read with the section tree, correct the split, download."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from commentflow.core.clock import now_utc
@@ -9,7 +8,7 @@ from commentflow.core.errors import DomainError, ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.drafts import services
 from commentflow.drafts.forms import DraftUploadForm, SectionActionForm, VersionUploadForm
-from commentflow.drafts.models import DraftSection
+from commentflow.drafts.models import FIELD_LABELS, DraftSection
 from commentflow.drafts.permissions import (
     can_correct_sections,
     can_create_drafts,
@@ -21,9 +20,6 @@ from commentflow.web.auth import roles_required
 from commentflow.web.security import form_view
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
-FIELD_LABELS = [("lead", _l("Cơ quan chủ trì")), ("coordinating", _l("Cơ quan phối hợp")),
-                ("due", _l("Thời gian hoàn thành")), ("product", _l("Sản phẩm")),
-                ("note", _l("Ghi chú"))]
 lead_office = roles_required(Role.LEAD_STAFF, Role.LEADER)
 
 

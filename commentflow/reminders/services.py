@@ -8,13 +8,17 @@ from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import sqlite
 
 from commentflow.accounts.models import Role, User, UserRole
+from commentflow.audit.services import record_event
 from commentflow.core.dates import format_deadline
+from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.extensions import db
+from commentflow.notifications.models import OutboxMessage
 from commentflow.notifications.services import notify_users
 from commentflow.reminders.models import Reminder
 from commentflow.reminders.planning import LAST_DAY, OVERDUE, Policy, due, plan
 from commentflow.responses.models import Assignment, Response, ResponseState
 from commentflow.rounds.models import Round, RoundRecipient, RoundState
+from commentflow.rounds.permissions import can_manage_round
 
 log = logging.getLogger(__name__)
 
@@ -171,9 +175,38 @@ def round_reminders(round_: Round) -> list[Reminder]:
 def round_messages(round_: Round, limit: int = 500):
     """The e-mails this round's lead office sent (request, reminders, extensions,
     publication), newest first, with their delivery state; never an agency's internal mail."""
-    from commentflow.notifications.models import OutboxMessage
-
     return list(db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.round_id == round_.id,
                                     OutboxMessage.sender_agency_id == round_.agency_id)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+
+
+def policy_of(round_: Round) -> Policy:
+    return Policy(tuple(round_.reminder_days_before or ()), round_.reminder_hour,
+                  round_.remind_on_last_day, round_.send_overdue_notice)
+
+
+def planned_moments(round_: Round, zone: str):
+    """The moments the round's policy plans for its deadline (before any extension)."""
+    return plan(round_.deadline_at, policy_of(round_), zone)
+
+
+def set_reminder_policy(round_: Round, days_before: list[int], hour: int, last_day: bool,
+                        overdue: bool, *, actor, now) -> Round:
+    """The lead office's reminder rules for this round (reminders already sent stay sent)."""
+    if not can_manage_round(actor, round_):
+        raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được đổi cách nhắc hạn."))
+    if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
+        raise ValidationFailed(_("Đợt lấy ý kiến đã kết thúc; không còn nhắc hạn."))
+    if any(d < 1 or d > 30 for d in days_before) or not 0 <= hour <= 23:
+        raise ValidationFailed(_("Số ngày nhắc trước hạn từ 1 đến 30; giờ từ 0 đến 23."))
+    before = {"days": round_.reminder_days_before, "hour": round_.reminder_hour,
+              "last_day": round_.remind_on_last_day, "overdue": round_.send_overdue_notice}
+    round_.reminder_days_before = sorted(set(days_before), reverse=True)
+    round_.reminder_hour, round_.remind_on_last_day = hour, last_day
+    round_.send_overdue_notice, round_.updated_at = overdue, now
+    record_event("round.reminder_policy_changed", round_, actor=actor, now=now,
+                 label=round_.subject, changes={"before": before, "after": {
+                     "days": round_.reminder_days_before, "hour": hour,
+                     "last_day": last_day, "overdue": overdue}})
+    return round_

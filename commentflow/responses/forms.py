@@ -78,3 +78,11 @@ class PaperReplyForm(ReplyLetterForm):
     recipient_id = SelectField(_l("Cơ quan, đơn vị trả lời"), coerce=int,
                                validators=[DataRequired(REQUIRED)])
     comments = FieldList(FormField(PaperCommentForm), min_entries=8, max_entries=50)
+
+
+class TrackerFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("Trạng thái"), validators=[Optional()])
+    group = SelectField(_l("Nhóm"), validators=[Optional()])

@@ -18,8 +18,8 @@ from commentflow.accounts.models import User
 from commentflow.core.clock import now_utc
 from commentflow.core.dates import local_today
 from commentflow.core.errors import DomainError
+from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.services import document
-from commentflow.drafts.views import FIELD_LABELS
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
 from commentflow.responses import services
@@ -39,6 +39,7 @@ from commentflow.responses.permissions import (
     can_read_response,
     can_register,
 )
+from commentflow.rounds.models import RoundState
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
 from commentflow.web.forms import run_action, validated
@@ -106,16 +107,13 @@ def panel_context(round_, recipient) -> dict:
 
 def published_outcomes(round_, recipient) -> list:
     """Once the lead office publishes, how each of this agency's comments was handled."""
-    from commentflow.consolidation.forms import KIND_LABELS
-    from commentflow.rounds.models import RoundState
-
     if round_.state is not RoundState.PUBLISHED:
         return []
     response = services.submitted_response(recipient)
     if response is None:
         return []
-    return [(comment, KIND_LABELS.get(comment.disposition.kind) if comment.disposition
-             and comment.disposition.kind else None) for comment in response.comments]
+    return [(comment, comment.disposition.kind_label if comment.disposition else "")
+            for comment in response.comments]
 
 
 @bp.route("/register", methods=["POST"])

@@ -5,13 +5,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField
 
@@ -68,24 +67,6 @@ class RoundForm(DeadlineFields, Form):
     confirmed = BooleanField(_l("Tôi xác nhận thời hạn ngắn hơn mức tối thiểu"))
 
 
-class ReminderPolicyForm(Form):
-    reminder_days_before = StringField(
-        _l("Nhắc trước hạn (số ngày, cách nhau bởi dấu phẩy)"), default="3, 1",
-        validators=[Optional(), Regexp(r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
-                                       message=_l("Ví dụ: 3, 1"))])
-    reminder_hour = IntegerField(_l("Giờ gửi nhắc buổi sáng"), default=8, validators=[
-        DataRequired(REQUIRED), NumberRange(min=0, max=23, message=_l("Giờ từ 0 đến 23."))])
-    remind_on_last_day = BooleanField(_l("Nhắc sáng ngày cuối, gửi kèm lãnh đạo đơn vị"),
-                                      default=True)
-    send_overdue_notice = BooleanField(_l("Gửi một thông báo khi đã quá hạn"), default=True)
-
-    def days(self) -> list[int]:
-        text = self.reminder_days_before.data or ""
-        if isinstance(text, list):  # the stored value, when the field was not posted
-            return sorted(text, reverse=True)
-        return sorted({int(part) for part in text.split(",") if part.strip()}, reverse=True)
-
-
 class OpenForm(Form):
     confirmed = BooleanField(_l("Tôi xác nhận thời hạn ngắn hơn mức tối thiểu"))
 
@@ -102,11 +83,3 @@ class AgencyExtendForm(ExtendForm):
 class AddRecipientsForm(Form):
     group_ids = MultiCheckboxField(_l("Các nhóm"), coerce=int)
     agency_ids = MultiCheckboxField(_l("Từng cơ quan, đơn vị"), coerce=int)
-
-
-class TrackerFilterForm(Form):
-    class Meta:
-        csrf = False
-
-    state = SelectField(_l("Trạng thái"), validators=[Optional()])
-    group = SelectField(_l("Nhóm"), validators=[Optional()])

@@ -113,13 +113,6 @@ class Round(db.Model):
         return "/".join(part for part in (self.letter_number, self.letter_notation) if part)
 
     @property
-    def reminder_policy(self):
-        from commentflow.reminders.planning import Policy
-
-        return Policy(tuple(self.reminder_days_before or ()), self.reminder_hour,
-                      self.remind_on_last_day, self.send_overdue_notice)
-
-    @property
     def is_draft(self) -> bool:
         """Not sent yet: still editable, nothing to track or consolidate."""
         return self.state is RoundState.DRAFT

@@ -393,26 +393,6 @@ def request_letter(round_: Round, zone: str):
 
 
 
-def set_reminder_policy(round_: Round, days_before: list[int], hour: int, last_day: bool,
-                        overdue: bool, *, actor, now) -> Round:
-    """The lead office's reminder rules for this round (reminders already sent stay sent)."""
-    _require_manager(round_, actor)
-    if round_.state not in (RoundState.DRAFT, RoundState.OPEN):
-        raise ValidationFailed(_("Đợt lấy ý kiến đã kết thúc; không còn nhắc hạn."))
-    if any(d < 1 or d > 30 for d in days_before) or not 0 <= hour <= 23:
-        raise ValidationFailed(_("Số ngày nhắc trước hạn từ 1 đến 30; giờ từ 0 đến 23."))
-    before = {"days": round_.reminder_days_before, "hour": round_.reminder_hour,
-              "last_day": round_.remind_on_last_day, "overdue": round_.send_overdue_notice}
-    round_.reminder_days_before = sorted(set(days_before), reverse=True)
-    round_.reminder_hour, round_.remind_on_last_day = hour, last_day
-    round_.send_overdue_notice, round_.updated_at = overdue, now
-    record_event("round.reminder_policy_changed", round_, actor=actor, now=now,
-                 label=round_.subject, changes={"before": before, "after": {
-                     "days": round_.reminder_days_before, "hour": hour,
-                     "last_day": last_day, "overdue": overdue}})
-    return round_
-
-
 def suggested_place(agency) -> str:
     """The place name of a letter, from the parent body: "… tỉnh Kiên Giang" → "Kiên Giang"."""
     parent = agency.parent.name if agency.parent else ""

@@ -10,9 +10,9 @@ from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
+from commentflow.responses.tracker import TrackerState, state_of, tracker_rows
 from commentflow.rounds import services
 from commentflow.rounds.models import RoundState
-from commentflow.rounds.tracker import TrackerState, state_of, tracker_rows
 from tests.factories import make_agency, make_group, make_round, make_user
 
 

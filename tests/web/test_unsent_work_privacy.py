@@ -93,7 +93,7 @@ def _urls(app, ids):
         for values in itertools.product(*choices):
             url = rule.build(dict(zip(sorted(rule.arguments), values, strict=True)))[1]
             yield url
-            if rule.endpoint in ("consolidation.workspace", "rounds.tracker_page"):
+            if rule.endpoint in ("consolidation.workspace", "answers.tracker_page"):
                 yield url + "?q=CANARY&state=all"
                 for agency_id in ids["agency_id"]:
                     yield f"{url}?agency={agency_id}"

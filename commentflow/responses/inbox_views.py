@@ -3,11 +3,12 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import now_utc
-from commentflow.drafts.models import DraftVersion
+from commentflow.drafts.models import FIELD_LABELS, DraftVersion
 from commentflow.drafts.services import document
-from commentflow.drafts.views import FIELD_LABELS
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
+from commentflow.responses.tracker import STATE_LABELS, agency_states
+from commentflow.responses.views import panel_context
 from commentflow.rounds import services
 from commentflow.storage.services import download_response
 
@@ -17,8 +18,6 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.route("/")
 @login_required
 def index():
-    from commentflow.rounds.tracker import STATE_LABELS, agency_states
-
     entries = services.inbox(current_user.agency_id)
     return render_template("rounds/inbox.html", entries=entries, now=now_utc(),
                            states=agency_states(entries, now=now_utc()), labels=STATE_LABELS)
@@ -30,8 +29,6 @@ def show(round_id: int):
     round_, recipient = services.get_round_for_recipient(round_id, viewer=current_user)
     services.mark_opened(recipient, current_user, now=now_utc())
     db.session.commit()
-    from commentflow.responses.views import panel_context
-
     return render_template("rounds/received.html", round_=round_, recipient=recipient,
                            now=now_utc(), documents=[(v, document(v)) for v in round_.versions],
                            field_labels=FIELD_LABELS, **panel_context(round_, recipient))
@@ -53,15 +50,3 @@ def draft_file(round_id: int, version_id: int):
     if version is None or version not in round_.versions:
         abort(404)
     return download_response(version.file.data, version.file.filename, version.file.content_type)
-
-
-@bp.route("/<int:round_id>/consolidation-report.docx")
-@login_required
-def report(round_id: int):
-    """The published consolidation report, as the lead office sent it back; before
-    publication it does not exist for the agencies (their comments stay private)."""
-    from commentflow.consolidation.gathering import published_report
-
-    round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
-    return download_response(published_report(round_),
-                             f"bao-cao-tong-hop-y-kien-{round_.id}.docx")

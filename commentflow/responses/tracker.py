@@ -4,10 +4,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from commentflow.core.dates import format_short_datetime
 from commentflow.directory.models import AgencyGroup, AgencyGroupMembership
 from commentflow.extensions import db
 from commentflow.responses.models import (
@@ -176,3 +178,23 @@ def agency_states(entries: list[RoundRecipient], *, now: datetime) -> dict[int, 
     """The state of each of one agency's requests (its inbox), in a fixed number of queries."""
     facts, _counts = _facts([e.id for e in entries])
     return {e.id: state_of(e, e.round, now, facts[e.id]) for e in entries}
+
+
+def tracker_table(round_: Round, *, now: datetime, zone: str) -> tuple[list[str], list[list]]:
+    """The tracker as a header and rows, for spreadsheets (the tracker's and the report's)."""
+    rows = tracker_rows(round_, now=now)
+    header = [_("STT"), _("Cơ quan, đơn vị"), _("Nhóm"), _("Trạng thái"), _("Hạn"),
+              _("Đã xem lúc"), _("Người xem"), _("Số, ngày văn bản trả lời"), _("Số ý kiến")]
+    data = [[index, row.recipient.agency.name, "; ".join(g.name for g in row.groups),
+             str(STATE_LABELS[row.state]) + (
+                 " — " + _("xem như thống nhất") if row.deemed_agreement else ""),
+             format_short_datetime(row.recipient.deadline_at, zone),
+             format_short_datetime(row.recipient.opened_at, zone)
+             if row.recipient.opened_at else "",
+             row.recipient.opened_by.full_name if row.recipient.opened_by else "",
+             " ".join(p for p in (row.reply_reference, row.reply_date.strftime("%d/%m/%Y")
+                                  if row.reply_date else "") if p)
+             + (" (" + _("cơ quan chủ trì nhập") + ")" if row.entered_by_lead else ""),
+             row.comment_count]
+            for index, row in enumerate(rows, start=1)]
+    return header, data
