@@ -7,9 +7,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from commentflow import models  # noqa: F401  (every model registered on the metadata)
+from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wiring)
+from commentflow.cli import register_commands
 from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
 from commentflow.extensions import babel, csrf, db, login_manager, migrate
-from commentflow.web.security import SecureCookiesOverHttps
+from commentflow.web.errors import init_errors
+from commentflow.web.i18n import init_filters, select_locale
+from commentflow.web.security import SecureCookiesOverHttps, init_security
 
 
 def create_app(config: dict | type | None = None) -> Flask:
@@ -63,11 +68,6 @@ def _sqlite_begin(connection):
 
 
 def _init_extensions(app: Flask) -> None:
-    from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wiring)
-    from commentflow.web.errors import init_errors
-    from commentflow.web.i18n import init_filters, select_locale
-    from commentflow.web.security import init_security
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
@@ -77,7 +77,6 @@ def _init_extensions(app: Flask) -> None:
     init_security(app)
     init_errors(app)
     init_filters(app)
-    from commentflow import models  # noqa: F401  (every model registered on the metadata)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -104,6 +103,4 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from commentflow.cli import register_commands
-
     register_commands(app)

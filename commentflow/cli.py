@@ -1,9 +1,23 @@
 """Command-line entry points (`flask --app app …`); each calls a service and commits."""
-import click
-from flask import Flask
+import json
+from pathlib import Path
 
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from commentflow.accounts.models import Role, User, UserRole
+from commentflow.accounts.passwords import check_new_password, hash_password
 from commentflow.core.clock import now_utc
+from commentflow.core.errors import DomainError
+from commentflow.demo.services import build_demo
+from commentflow.directory.models import Agency, AgencyKind
+from commentflow.drafts.parsing import parse_blocks, walk
+from commentflow.drafts.reading import read_draft
 from commentflow.extensions import db
+from commentflow.notifications.outbox import deliver_due
+from commentflow.reminders.services import sweep
+from commentflow.scheduler import build_scheduler
 
 
 def register_commands(app: Flask) -> None:
@@ -17,7 +31,6 @@ def register_commands(app: Flask) -> None:
                                      "(default: a new random one each).")
     def demo(password):
         """Create the Kiên Giang demo province and print the demo users' credentials."""
-        from commentflow.demo.services import build_demo
 
         credentials = build_demo(now=now_utc(), password=password)
         db.session.commit()
@@ -33,11 +46,7 @@ def register_commands(app: Flask) -> None:
     @click.password_option()
     def create_admin(username, full_name, agency_code, agency_name, password):
         """Create an administrator (for a fresh production install)."""
-        from sqlalchemy import select
 
-        from commentflow.accounts.models import Role, User, UserRole
-        from commentflow.accounts.passwords import check_new_password, hash_password
-        from commentflow.directory.models import Agency, AgencyKind
 
         now = now_utc()
         agency = db.session.scalar(select(Agency).where(Agency.code == agency_code.upper()))
@@ -66,14 +75,8 @@ def draft_group():
 @click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
 def draft_outline(path, as_json):
     """Print the section tree of a .docx, .md or .txt draft."""
-    import json
-    from pathlib import Path
 
-    from flask import current_app
 
-    from commentflow.core.errors import DomainError
-    from commentflow.drafts.parsing import parse_blocks, walk
-    from commentflow.drafts.reading import read_draft
 
     data = Path(path).read_bytes()
     try:
@@ -100,7 +103,6 @@ def reminders_group():
 @reminders_group.command("sweep")
 def reminders_sweep():
     """Queue every reminder that is due now (for cron; the scheduler does it every minute)."""
-    from commentflow.reminders.services import sweep
 
     counts = sweep(now=now_utc())
     db.session.commit()
@@ -115,7 +117,6 @@ def outbox_group():
 @outbox_group.command("deliver")
 def outbox_deliver():
     """Send the e-mails that are due (for cron; the scheduler does it every 15 s)."""
-    from commentflow.notifications.outbox import deliver_due
 
     counts = deliver_due(now=now_utc())
     click.echo(f"Đã gửi {counts['sent']} thư, {counts['retry']} thư sẽ thử lại, "
@@ -125,9 +126,7 @@ def outbox_deliver():
 @click.command("scheduler")
 def scheduler_command():
     """Run the reminder sweep and the outbox sender until stopped (its own process)."""
-    from flask import current_app
 
-    from commentflow.scheduler import build_scheduler
 
     click.echo("Bộ lập lịch đang chạy (nhắc hạn mỗi phút, gửi thư mỗi 15 giây). Ctrl+C để dừng.")
     try:

@@ -11,6 +11,8 @@ from flask import Flask
 
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
+from commentflow.notifications.outbox import deliver_due
+from commentflow.reminders.services import sweep
 
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
@@ -18,8 +20,6 @@ OUTBOX_SECONDS = 15
 
 
 def run_sweep(app: Flask) -> dict:
-    from commentflow.reminders.services import sweep
-
     with app.app_context():
         try:
             counts = sweep(now=now_utc())
@@ -34,8 +34,6 @@ def run_sweep(app: Flask) -> dict:
 
 
 def run_outbox(app: Flask) -> dict:
-    from commentflow.notifications.outbox import deliver_due
-
     with app.app_context():
         try:
             return deliver_due(now=now_utc())

@@ -9,7 +9,12 @@ from sqlalchemy import select
 from commentflow.accounts.models import User
 from commentflow.consolidation.models import Disposition
 from commentflow.consolidation.queries import comment_lines
-from commentflow.consolidation.report import (
+from commentflow.core.dates import format_short_date, local_today
+from commentflow.core.errors import NotFound
+from commentflow.drafts.models import DraftSection
+from commentflow.exports.consolidation_report import build_report_docx
+from commentflow.exports.margin_comments import MarginSection, build
+from commentflow.exports.report import (
     KIND_TEXT,
     GroupRatio,
     ReportData,
@@ -18,9 +23,6 @@ from commentflow.consolidation.report import (
     answer_text,
     comment_text,
 )
-from commentflow.core.dates import format_short_date, local_today
-from commentflow.core.errors import NotFound
-from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
 from commentflow.responses.tracker import TrackerState, tracker_rows
 from commentflow.rounds.models import Round, RoundState
@@ -119,7 +121,6 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
 def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:
     """A circulated draft (the first, or the one asked for) as .docx with each comment on it
     in the margin (author: the agency); general comments go on the first draft's title."""
-    from commentflow.exports.margin_comments import MarginSection, build
 
     version = next((v for v in round_.versions if version_id in (None, v.id)), None)
     if version is None:
@@ -148,7 +149,6 @@ def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes
 
 def published_report(round_: Round) -> bytes:
     """The report as published, dated the day of publication; NotFound before that."""
-    from commentflow.exports.consolidation_report import build_report_docx
 
     if round_.state is not RoundState.PUBLISHED or round_.published_at is None:
         raise NotFound(_("Kết quả tổng hợp chưa được công bố."))

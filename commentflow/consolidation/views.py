@@ -17,6 +17,7 @@ from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
+from commentflow.exports.consolidation_report import build_report_docx, build_report_xlsx
 from commentflow.responses.tracker import tracker_table
 from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient, recipient_names
 from commentflow.storage.services import XLSX, download_response
@@ -123,8 +124,6 @@ def publish(round_id: int):
 @bp.route("/report.docx")
 @lead_office
 def report_docx(round_id: int):
-    from commentflow.exports.consolidation_report import build_report_docx
-
     round_ = get_round_for_lead(round_id, viewer=current_user)
     data = build_report_docx(gathering.report_data(round_, now=now_utc()),
                              ExportForm(request.args).chosen())
@@ -134,7 +133,6 @@ def report_docx(round_id: int):
 @bp.route("/report.xlsx")
 @lead_office
 def report_xlsx(round_id: int):
-    from commentflow.exports.consolidation_report import build_report_xlsx
     round_ = get_round_for_lead(round_id, viewer=current_user)
     header, rows = tracker_table(round_, now=now_utc(), zone=current_app.config["TIMEZONE"])
     data = build_report_xlsx(gathering.report_data(round_, now=now_utc()), header, rows,

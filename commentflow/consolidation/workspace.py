@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import draft_order, in_force
+from commentflow.consolidation.services import suggested_groups
 from commentflow.core.text import fold
 from commentflow.directory.models import Agency, AgencyGroupMembership
 from commentflow.drafts.models import DraftSection
@@ -156,8 +157,6 @@ def _outline(round_: Round, filters: Filters, general_label: str) -> list[Outlin
 
 
 def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestion]:
-    from commentflow.consolidation.services import suggested_groups
-
     groups = suggested_groups(round_, section_ids) if section_ids else []
     ids = [i for g in groups for i in g]
     facts = {id_: (text, agency) for id_, text, agency in db.session.execute(

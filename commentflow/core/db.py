@@ -2,6 +2,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -42,12 +43,8 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UTCDateTime()})
 
 
-def insert_or_ignore(model, *, conflict_columns: list[str]):
+def insert_or_ignore(session, model, *, conflict_columns: list[str]):
     """An INSERT that does nothing when the row would break the unique key on these columns
     (a concurrent request inserted it first); PostgreSQL waits for that request to end."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    from commentflow.extensions import db
-
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing(index_elements=conflict_columns)

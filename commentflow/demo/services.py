@@ -1,5 +1,6 @@
 """Builds (or refreshes) the demo province and returns the demo users' credentials."""
 import secrets
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -9,6 +10,8 @@ from commentflow.accounts.services import UserData, create_user, reset_password
 from commentflow.demo.data import AGENCIES, GROUPS, USERS
 from commentflow.directory import services as directory
 from commentflow.directory.models import Agency
+from commentflow.drafts.models import Draft
+from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
 
 SAMPLE_DRAFT = "du-thao-ke-hoach-218-kien-giang.docx"
@@ -82,10 +85,7 @@ def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]
 
 def _ensure_sample_draft(now) -> None:
     """The Kiên Giang draft plan of công văn 2159/SYT-TCCB, uploaded by the lead office."""
-    from pathlib import Path
 
-    from commentflow.drafts.models import Draft
-    from commentflow.drafts.services import create_draft
 
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
     if db.session.scalar(select(Draft.id).where(Draft.agency_id == lead.agency_id)):

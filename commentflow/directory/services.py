@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from commentflow.audit.services import diff, record_event
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.text import fold, normalize
+from commentflow.directory.importing import ImportRejected, RowError, parse_records, read_table
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership, AgencyKind
 from commentflow.directory.permissions import require_admin
 from commentflow.extensions import db
@@ -207,7 +208,6 @@ class ImportSummary:
 
 def import_agencies(data: bytes, filename: str, *, actor, now, max_rows: int) -> ImportSummary:
     """Create or update agencies (matched by code) and their groups; all rows or none."""
-    from commentflow.directory.importing import ImportRejected, RowError, parse_records, read_table
 
     require_admin(actor)
     try:

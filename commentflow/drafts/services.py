@@ -21,6 +21,7 @@ from commentflow.drafts.permissions import (
     can_correct_sections,
     can_create_drafts,
     can_edit_draft,
+    can_view_draft,
 )
 from commentflow.drafts.reading import read_draft
 from commentflow.extensions import db
@@ -104,7 +105,6 @@ def _store_sections(version: DraftVersion, top: list[Section]) -> None:
 
 def get_draft(draft_id: int, *, viewer) -> Draft:
     """The draft if this user may see it; other agencies' drafts do not exist for them."""
-    from commentflow.drafts.permissions import can_view_draft
 
     draft = db.session.get(Draft, draft_id)
     if draft is None or draft.archived_at is not None or not can_view_draft(viewer, draft):

@@ -5,14 +5,6 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from commentflow.consolidation.report import (
-    Column,
-    ReportData,
-    ReportGroup,
-    columns,
-    ratio,
-    table_rows,
-)
 from commentflow.exports import wordml
 from commentflow.exports.letters import (
     FONT,
@@ -21,6 +13,14 @@ from commentflow.exports.letters import (
     add_signature,
     new_document,
     text_paragraph,
+)
+from commentflow.exports.report import (
+    Column,
+    ReportData,
+    ReportGroup,
+    columns,
+    ratio,
+    table_rows,
 )
 from commentflow.exports.spreadsheets import build_table
 

@@ -10,6 +10,7 @@ from flask import (
     session,
 )
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from commentflow.accounts.forms import ROLE_LABELS
 from commentflow.accounts.services import set_locale
@@ -63,6 +64,5 @@ def health():
 @login_required
 def csrf_token():
     """A fresh CSRF token for a page that stayed open longer than a token lives (autosave)."""
-    from flask_wtf.csrf import generate_csrf
 
     return {"token": generate_csrf()}

@@ -1,10 +1,13 @@
 """Writing notifications for the users of an agency, reading and marking them read."""
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from commentflow.accounts.models import User
+from commentflow.core.errors import NotFound
 from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
+from commentflow.notifications.outbox import enqueue_email
 
 
 def notify_users(users, kind: str, message: str, url: str, *, now,
@@ -14,7 +17,6 @@ def notify_users(users, kind: str, message: str, url: str, *, now,
 
     `sender_agency_id` is the agency on whose behalf the message goes: only the lead office's
     own messages appear in a round's log, never a recipient agency's internal mail."""
-    from commentflow.notifications.outbox import enqueue_email
 
     line = normalize(message)  # a return note's line breaks never reach a mail header
     subject = subject or "[commentflow] " + (line if len(line) <= 120 else line[:117] + "…")
@@ -57,10 +59,6 @@ def mark_read(user: User, notification_id: int | None, *, now) -> None:
 
 
 def get_own(user: User, notification_id: int) -> Notification:
-    from flask_babel import gettext as _
-
-    from commentflow.core.errors import NotFound
-
     notification = db.session.get(Notification, notification_id)
     if notification is None or notification.user_id != user.id:
         raise NotFound(_("Không tìm thấy thông báo."))

@@ -5,9 +5,10 @@ from flask_login import current_user, login_required
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
 from commentflow.notifications.outbox import failures
-from commentflow.notifications.services import mark_read, recent
+from commentflow.notifications.services import get_own, mark_read, recent
 from commentflow.web.auth import admin_required
 from commentflow.web.forms import ActionForm
+from commentflow.web.navigation import safe_next
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -23,8 +24,6 @@ def index():
 @login_required
 def open_(notification_id: int):
     """Mark one notification read and go to its page."""
-    from commentflow.notifications.services import get_own
-    from commentflow.web.navigation import safe_next
 
     notification = get_own(current_user, notification_id)
     mark_read(current_user, notification.id, now=now_utc())

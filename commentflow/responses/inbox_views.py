@@ -9,7 +9,7 @@ from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
 from commentflow.responses.tracker import STATE_LABELS, agency_states
 from commentflow.responses.views import panel_context
-from commentflow.rounds import services
+from commentflow.rounds import letters, services
 from commentflow.storage.services import download_response
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
@@ -38,7 +38,7 @@ def show(round_id: int):
 @login_required
 def letter(round_id: int):
     round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
-    data = build_letter(services.request_letter(round_, current_app.config["TIMEZONE"]))
+    data = build_letter(letters.request_letter(round_, current_app.config["TIMEZONE"]))
     return download_response(data, f"cong-van-{round_.reference.replace('/', '-')}.docx")
 
 

@@ -31,6 +31,7 @@ from commentflow.responses.permissions import (
     can_register,
 )
 from commentflow.rounds.models import RoundRecipient, RoundState
+from commentflow.rounds.permissions import can_manage_round
 from commentflow.storage.services import store_file
 
 
@@ -171,7 +172,7 @@ def _start_response(recipient: RoundRecipient, *, now, retry: bool = True) -> Re
             [ResponseState.DRAFTING, ResponseState.RETURNED])).exists())
     for _attempt in range(3):
         new_id = db.session.scalar(
-            insert_or_ignore(Response, conflict_columns=["recipient_id", "sequence"])
+            insert_or_ignore(db.session, Response, conflict_columns=["recipient_id", "sequence"])
             .from_select(["recipient_id", "sequence", "state", "created_at", "updated_at"], row)
             .returning(Response.id))
         if new_id is not None:
@@ -378,7 +379,6 @@ def agree(recipient: RoundRecipient, letter: ReplyLetter, *, actor, now) -> Resp
 def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
                        comments: list[CommentData], *, actor, now) -> Response:
     """The lead office types in a reply that came by paper or e-office, on the agency's behalf."""
-    from commentflow.rounds.permissions import can_manage_round
 
     round_ = recipient.round
     if not can_manage_round(actor, round_):

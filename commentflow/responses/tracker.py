@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from commentflow.core.dates import format_short_datetime
+from commentflow.core.dates import format_short_datetime, local_to_utc
 from commentflow.directory.models import AgencyGroup, AgencyGroupMembership
 from commentflow.extensions import db
 from commentflow.responses.models import (
@@ -97,8 +97,6 @@ def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
 def _late(response: Response, recipient: RoundRecipient) -> bool:
     """Late if submitted after the deadline (a paper reply: dated on or after its day)."""
     if response.entered_by_lead and response.reply_date is not None:
-        from commentflow.core.dates import local_to_utc
-
         return local_to_utc(response.reply_date, time(0, 0)) >= recipient.deadline_at
     return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
 

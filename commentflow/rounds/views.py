@@ -12,7 +12,7 @@ from commentflow.directory.services import active_agencies, all_groups
 from commentflow.drafts.services import agency_drafts
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
-from commentflow.rounds import services
+from commentflow.rounds import letters, services
 from commentflow.rounds.forms import (
     AddRecipientsForm,
     AgencyExtendForm,
@@ -158,7 +158,7 @@ def show(round_id: int):
                            can_manage=can_manage_round(current_user, round_),
                            open_form=OpenForm(), extend_form=ExtendForm(), add_form=add_form,
                            agency_extend_form=_agency_extend_form(round_),
-                           recipient_lines=services.letter_recipient_lines(round_))
+                           recipient_lines=letters.letter_recipient_lines(round_))
 
 
 def _act(round_id: int, action, success: str, form=None):
@@ -232,7 +232,7 @@ def close(round_id: int):
 @lead_office
 def letter(round_id: int):
     round_ = _load(round_id)
-    data = build_letter(services.request_letter(round_, _zone()))
+    data = build_letter(letters.request_letter(round_, _zone()))
     name = f"cong-van-{round_.reference.replace('/', '-') or round_.id}.docx"
     return download_response(data, name)
 

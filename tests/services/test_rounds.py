@@ -11,7 +11,7 @@ from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 from commentflow.responses.tracker import TrackerState, state_of, tracker_rows
-from commentflow.rounds import services
+from commentflow.rounds import letters, services
 from commentflow.rounds.models import RoundState
 from tests.factories import make_agency, make_group, make_round, make_user
 
@@ -164,7 +164,7 @@ def test_groups_expand_in_protocol_order_without_the_lead_office(app, lead):
     single = make_agency()
     round_ = make_round(lead, [single], group_ids=[group.id])
     assert [r.agency_id for r in round_.recipients] == [first.id, second.id, single.id]
-    assert services.letter_recipient_lines(round_) == [group.name, single.name]
+    assert letters.letter_recipient_lines(round_) == [group.name, single.name]
 
 
 @pytest.mark.parametrize("count", [10, 500])

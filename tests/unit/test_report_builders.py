@@ -5,9 +5,9 @@ from datetime import date
 from docx import Document
 from docx.shared import Pt
 
-from commentflow.consolidation.report import ReportData, ReportGroup, ReportRow
 from commentflow.exports.consolidation_report import build_report_docx
 from commentflow.exports.margin_comments import MarginSection, build
+from commentflow.exports.report import ReportData, ReportGroup, ReportRow
 
 HOSTILE = 'Đề nghị <w:p/> & "sửa" \x0b\x01điều 5\nDòng thứ hai'
 
