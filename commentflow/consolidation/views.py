@@ -22,7 +22,7 @@ from commentflow.responses.tracker import tracker_table
 from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient, recipient_names
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
-from commentflow.web.forms import run_action, validated
+from commentflow.web.forms import run_action
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
 #: What recipient agencies read of the consolidation: the published report.
@@ -66,11 +66,7 @@ def workspace(round_id: int):
 def _act(round_id, form, action, success):
     round_ = get_round_for_lead(round_id, viewer=current_user)
 
-    def act():
-        validated(form)
-        action(round_, form)
-
-    run_action(act, success)
+    run_action(lambda: action(round_, form), success, form=form)
     return redirect(request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else url_for(".workspace", round_id=round_id))
 

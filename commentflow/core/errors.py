@@ -5,6 +5,8 @@ class DomainError(Exception):
     """A rule of the domain refused the action; `message` is already translated for the user."""
 
     status_code = 400
+    #: The form field the message belongs beside, if any (shown there, not as a flash).
+    field: str | None = None
 
     def __init__(self, message: str):
         super().__init__(message)

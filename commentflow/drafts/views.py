@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from commentflow.core.clock import now_utc
-from commentflow.core.errors import DomainError, ValidationFailed
+from commentflow.core.errors import ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.drafts import services
 from commentflow.drafts.forms import DraftUploadForm, SectionActionForm, VersionUploadForm
@@ -17,6 +17,7 @@ from commentflow.drafts.permissions import (
 from commentflow.extensions import db
 from commentflow.storage.services import download_response
 from commentflow.web.auth import roles_required
+from commentflow.web.forms import run_action
 from commentflow.web.security import form_view
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
@@ -125,18 +126,10 @@ def correct(draft_id: int, number: int):
 def _act(draft_id, number, section_id, action):
     draft, version, section = _section(draft_id, number, section_id)
     form = SectionActionForm()
-    try:
-        if not form.validate():
-            raise ValidationFailed(_("Yêu cầu không hợp lệ."))
-        result = action(section, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".correct", draft_id=draft.id, number=version.number))
-    db.session.commit()
-    flash(_("Đã cập nhật cách chia mục."), "success")
+    result = run_action(lambda: action(section, form), _("Đã cập nhật cách chia mục."),
+                        form=form)
     return redirect(url_for(".correct", draft_id=draft.id, number=version.number,
-                            _anchor="s-" + result.key))
+                            _anchor="s-" + result.key if result else None))
 
 
 @bp.route("/<int:draft_id>/versions/<int:number>/sections/<int:section_id>/merge",

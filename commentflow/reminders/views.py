@@ -17,7 +17,7 @@ from commentflow.reminders.services import (
 from commentflow.rounds.permissions import can_manage_round
 from commentflow.rounds.services import get_round_for_lead
 from commentflow.web.auth import roles_required
-from commentflow.web.forms import run_action, validated
+from commentflow.web.forms import run_action
 
 bp = Blueprint("reminders", __name__, url_prefix="/rounds")
 REMINDER_LABELS = {"before_3": _l("Trước 3 ngày"), "before_2": _l("Trước 2 ngày"),
@@ -52,11 +52,8 @@ def policy(round_id: int):
     round_ = _load(round_id, manage=True)
     form = ReminderPolicyForm()
 
-    def save():
-        validated(form)
-        set_reminder_policy(round_, form.days(), form.reminder_hour.data,
-                            form.remind_on_last_day.data, form.send_overdue_notice.data,
-                            actor=current_user, now=now_utc())
-
-    run_action(save, _("Đã lưu cách nhắc hạn."))
+    run_action(lambda: set_reminder_policy(
+        round_, form.days(), form.reminder_hour.data, form.remind_on_last_day.data,
+        form.send_overdue_notice.data, actor=current_user, now=now_utc()),
+        _("Đã lưu cách nhắc hạn."), form=form)
     return redirect(url_for(".log", round_id=round_id))

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from commentflow.accounts.models import User
 from commentflow.core.clock import now_utc
 from commentflow.core.dates import local_today
-from commentflow.core.errors import DomainError
 from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.services import document
 from commentflow.exports.letters import build_letter
@@ -42,7 +41,7 @@ from commentflow.responses.permissions import (
 from commentflow.rounds.models import RoundState
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
-from commentflow.web.forms import run_action, validated
+from commentflow.web.forms import run_action, run_for_script
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
 
@@ -56,11 +55,7 @@ def _back(round_id: int, anchor: str | None = None):
 
 
 def _run(round_id, action, success, form, anchor=None):
-    def act():
-        validated(form)
-        action(form)
-
-    run_action(act, success)
+    run_action(lambda: action(form), success, form=form)
     return _back(round_id, anchor)
 
 
@@ -143,13 +138,10 @@ def assign(round_id: int):
 @login_required
 def draft(round_id: int):
     round_, recipient = _load(round_id)
-    try:
-        response = services.working_response(recipient, actor=current_user, now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    response = run_action(lambda: services.working_response(recipient, actor=current_user,
+                                                            now=now_utc()))
+    if response is None:
         return _back(round_id)
-    db.session.commit()
     by_section: dict = {}
     for comment in response.comments:
         by_section.setdefault(comment.section_id, []).append(comment)
@@ -194,15 +186,10 @@ def _data(form: CommentForm) -> services.CommentData:
 def create_comment(round_id: int):
     _round, recipient = _load(round_id)
     form = CommentForm()
-    try:
-        response = services.working_response(recipient, actor=current_user, now=now_utc())
-        comment = services.save_comment(response, _data(form), actor=current_user,
-                                        now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
-        return _comment_reply(round_id, error=error)
-    db.session.commit()
-    return _comment_reply(round_id, comment, status=201)
+    comment, error = run_for_script(lambda: services.save_comment(
+        services.working_response(recipient, actor=current_user, now=now_utc()), _data(form),
+        actor=current_user, now=now_utc()))
+    return _comment_reply(round_id, comment, error=error, status=201)
 
 
 def _own_comment(recipient, comment_id: int) -> Comment:
@@ -219,14 +206,10 @@ def update_comment(round_id: int, comment_id: int):
     comment = _own_comment(recipient, comment_id)
     form = CommentForm()
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
-    try:
-        services.save_comment(comment.response, _data(form), actor=current_user,
-                              now=now_utc(), comment=comment, revision=revision)
-    except DomainError as error:
-        db.session.rollback()
-        return _comment_reply(round_id, error=error)
-    db.session.commit()
-    return _comment_reply(round_id, comment)
+    saved, error = run_for_script(lambda: services.save_comment(
+        comment.response, _data(form), actor=current_user, now=now_utc(), comment=comment,
+        revision=revision))
+    return _comment_reply(round_id, saved, error=error)
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])

@@ -27,6 +27,7 @@ class NeedsConfirmation(DomainError):
     """The deadline is shorter than the minimum period: the user must confirm it."""
 
     status_code = 409
+    field = "confirmed"
 
 
 LETTER_FIELDS = ("letter_number", "letter_notation", "subject", "place", "letter_date",

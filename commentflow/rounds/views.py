@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from commentflow.core.clock import now_utc
 from commentflow.core.dates import local_to_utc, to_local
-from commentflow.core.errors import DomainError
 from commentflow.core.roles import Role
 from commentflow.directory.services import active_agencies, all_groups
 from commentflow.drafts.services import agency_drafts
@@ -24,7 +23,7 @@ from commentflow.rounds.models import RoundRecipient, RoundState, Urgency
 from commentflow.rounds.permissions import can_create_rounds, can_manage_round
 from commentflow.storage.services import download_response
 from commentflow.web.auth import roles_required
-from commentflow.web.forms import run_action, validated
+from commentflow.web.forms import run_action, save_form
 from commentflow.web.security import form_view
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -99,21 +98,10 @@ def index():
 
 
 def _save(form, save, template, **context):
-    """Validate, call the service, commit; a short deadline asks for confirmation."""
-    if form.validate_on_submit():
-        try:
-            round_ = save(_data(form))
-        except services.NeedsConfirmation as question:
-            db.session.rollback()
-            form.confirmed.errors.append(question.message)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Đã lưu đợt lấy ý kiến."), "success")
-            return redirect(url_for(".show", round_id=round_.id))
-    return render_template(template, form=form, **context)
+    """Save the round; a short deadline asks for confirmation beside its check box."""
+    saved = save_form(form, lambda: save(_data(form)), lambda _round: _("Đã lưu đợt lấy ý kiến."),
+                      lambda round_: url_for(".show", round_id=round_.id))
+    return saved or render_template(template, form=form, **context)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -165,11 +153,7 @@ def _act(round_id: int, action, success: str, form=None):
     round_ = _load(round_id, manage=True)
     form = form or OpenForm()
 
-    def act():
-        validated(form)
-        action(round_, form)
-
-    run_action(act, success)
+    run_action(lambda: action(round_, form), success, form=form)
     return redirect(url_for(".show", round_id=round_id))
 
 

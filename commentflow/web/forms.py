@@ -11,7 +11,7 @@ from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from commentflow.core.errors import DomainError
+from commentflow.core.errors import DomainError, ValidationFailed
 from commentflow.core.text import clean
 from commentflow.extensions import db
 
@@ -68,15 +68,21 @@ class MultiCheckboxField(SelectMultipleField):
 
 def save_form(form: FlaskForm, action: Callable[[], object], success: Callable[[object], str],
               target: Callable[[object], str]):
-    """On a valid POST run `action` (a service call); a DomainError is flashed and the form
-    shown again with what was typed. Returns a redirect, or None to re-render the page."""
+    """A form page: on a valid POST run `action` (a service call), commit, flash and redirect
+    to `target`. A DomainError is rolled back and shown with the form and what was typed —
+    under its field when it names one of the form's fields, as a flash otherwise. Returns the
+    redirect, or None to show the page again."""
     if not form.validate_on_submit():
         return None
     try:
         result = action()
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        field = getattr(form, error.field, None) if error.field else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            flash(error.message, "error")
         return None
     db.session.commit()
     flash(success(result), "success")
@@ -89,21 +95,33 @@ def form_errors(form: FlaskForm) -> str:
         or _("Yêu cầu không hợp lệ.")
 
 
-def run_action(action: Callable[[], object], success: str) -> bool:
-    """Run a service call from a button: commit and flash success, or roll back and flash
-    the DomainError's message. Returns whether it succeeded."""
+def run_action(action: Callable[[], object], success: str | Callable[[object], str] = "", *,
+               form: FlaskForm | None = None) -> object | None:
+    """A button: check its form (when given), run the service call, commit and flash
+    success; or roll back and flash the DomainError's (or the form's) message. Returns the
+    action's result, or None when it was refused. The caller redirects either way."""
     try:
-        action()
+        if form is not None and not form.validate():
+            raise ValidationFailed(form_errors(form))
+        result = action()
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
-        return False
+        return None
     db.session.commit()
-    flash(success, "success")
-    return True
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return result if result is not None else True
 
 
-def validated(form: FlaskForm) -> None:
-    """Raise the form's messages as a DomainError (inside a run_action)."""
-    if not form.validate():
-        raise DomainError(form_errors(form))
+def run_for_script(action: Callable[[], object]) -> tuple[object | None, DomainError | None]:
+    """A request from a script (the autosave): commit and return (result, None), or roll
+    back and return (None, the refusal) for the caller to answer as JSON."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        return None, error
+    db.session.commit()
+    return result, None
