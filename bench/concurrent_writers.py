@@ -66,8 +66,8 @@ def seed(url: str, writers: int) -> tuple[int, int]:
             deadline_at=now + timedelta(days=10), signer_position="Giám đốc",
             signer_name="A", letter_number="1", letter_notation="SYT-TCCB",
             version_ids=[draft.latest_version.id], agency_ids=[agency.id]),
-            actor=lead, now=now)
-        open_round(round_, actor=lead, now=now)
+            actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
+        open_round(round_, actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
         section = next(s.id for s in draft.latest_version.sections if s.is_commentable)
         db.session.commit()
         return round_.id, section

@@ -161,7 +161,8 @@ def measure_in_this_process(url: str, round_id: int, what: str) -> None:
         return len(response.data)
 
     def report(builder):
-        data = gathering.report_data(db.session.get(Round, round_id), now=now_utc())
+        data = gathering.report_data(db.session.get(Round, round_id), now=now_utc(),
+                                       zone="Asia/Ho_Chi_Minh")
         return len(builder(data))
 
     actions = {

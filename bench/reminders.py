@@ -76,7 +76,7 @@ def sweeper(url: str, now_iso: str) -> None:
 
     app = make_app(url)
     with app.app_context():
-        sweep(now=datetime.fromisoformat(now_iso))
+        sweep(now=datetime.fromisoformat(now_iso), zone="Asia/Ho_Chi_Minh")
         db.session.commit()
 
 
@@ -176,7 +176,8 @@ def part_two(cluster) -> None:
              "display_order": n, "name_folded": f"don vi {n}", "name_sort_key": b"",
              "created_at": now, "updated_at": now, "is_active": True} for n in range(per_round)])
         agency_ids = [a.id for a in db.session.query(Agency).filter(Agency.code != "SYT")]
-        deadline = local_to_utc((now + timedelta(days=20)).date(), datetime.min.time())
+        deadline = local_to_utc((now + timedelta(days=20)).date(), datetime.min.time(),
+                                "Asia/Ho_Chi_Minh")
         db.session.execute(insert(Round), [
             {"agency_id": lead.id, "subject": f"Đợt {n}", "place": "Kiên Giang",
              "letter_date": now.date(), "signer_position": "GIÁM ĐỐC", "signer_name": "A",
@@ -201,7 +202,7 @@ def part_two(cluster) -> None:
                                deadline - timedelta(days=3) + timedelta(hours=10))):
             statements.clear()
             started = time.perf_counter()
-            counts = sweep(now=moment)
+            counts = sweep(now=moment, zone="Asia/Ho_Chi_Minh")
             db.session.commit()
             elapsed = time.perf_counter() - started
             print(f"Part 2: sweep over {rounds_count} open rounds × {per_round} agencies "

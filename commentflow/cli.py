@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from commentflow.accounts.models import Role, User, UserRole
 from commentflow.accounts.passwords import check_new_password, hash_password
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import DomainError
 from commentflow.demo.services import build_demo
 from commentflow.directory.models import Agency, AgencyKind
@@ -104,7 +104,7 @@ def reminders_group():
 def reminders_sweep():
     """Queue every reminder that is due now (for cron; the scheduler does it every minute)."""
 
-    counts = sweep(now=now_utc())
+    counts = sweep(now=now_utc(), zone=configured_zone())
     db.session.commit()
     click.echo(f"Đã gửi {counts['sent']} lượt nhắc, bỏ qua {counts['skipped']} lượt quá thời điểm.")
 

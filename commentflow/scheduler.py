@@ -9,7 +9,7 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
@@ -22,7 +22,7 @@ OUTBOX_SECONDS = 15
 def run_sweep(app: Flask) -> dict:
     with app.app_context():
         try:
-            counts = sweep(now=now_utc())
+            counts = sweep(now=now_utc(), zone=configured_zone())
             db.session.commit()
             return counts
         except Exception:

@@ -46,8 +46,8 @@ def _open_sample_round() -> None:
                      signer_name="Hồ Văn Dũng", letter_number="2159",
                      letter_notation="SYT-TCCB", collecting_unit="Phòng Tổ chức cán bộ",
                      version_ids=[version.id], group_ids=[g.id for g in all_groups()])
-    round_ = create_round(data, actor=lead, now=now_utc())
-    open_round(round_, actor=lead, now=now_utc())
+    round_ = create_round(data, actor=lead, now=now_utc(), zone="Asia/Ho_Chi_Minh")
+    open_round(round_, actor=lead, now=now_utc(), zone="Asia/Ho_Chi_Minh")
     round_.recipients[0].opened_at = now_utc()
     round_.recipients[0].opened_by_id = lead.id
     _answers(round_, lead)

@@ -8,6 +8,8 @@ from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembers
 from commentflow.extensions import db
 
 DEFAULT_PASSWORD = "mat-khau-thu-nghiem-1"
+#: The zone tests pass to services, as the boundaries pass the configured one.
+ZONE = "Asia/Ho_Chi_Minh"
 _counter = itertools.count(1)
 
 
@@ -80,9 +82,9 @@ def make_round(author=None, recipients=(), *, deadline_at=None, open_=False, **o
                   version_ids=[draft.latest_version.id],
                   agency_ids=[a.id for a in recipients])
     values.update(overrides)
-    round_ = create_round(RoundData(**values), actor=author, now=now, confirmed=True)
+    round_ = create_round(RoundData(**values), actor=author, now=now, confirmed=True, zone=ZONE)
     if open_:
-        open_round(round_, actor=author, now=now, confirmed=True)
+        open_round(round_, actor=author, now=now, confirmed=True, zone=ZONE)
     db.session.flush()
     return round_
 

@@ -50,7 +50,7 @@ def _limits(username: str, remote_addr: str | None):
                config["LOGIN_FAILURES_PER_ADDRESS_PER_HOUR"])
 
 
-def check_throttle(attempt: LoginAttempt, *, now: datetime) -> None:
+def check_throttle(attempt: LoginAttempt, *, now: datetime, zone: str) -> None:
     """Refuse when the account, or the address, had too many failed logins in the last
     minute or hour; the message says when the user may try again."""
     for condition, window, limit in _limits(attempt.username, attempt.remote_addr):
@@ -60,7 +60,7 @@ def check_throttle(attempt: LoginAttempt, *, now: datetime) -> None:
             wait = int((ends - now).total_seconds()) + 1
             raise LoginThrottled(_(
                 "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(time)s (khoảng %(minutes)d "
-                "phút nữa).", time=format_short_datetime(ends, current_app.config["TIMEZONE"]),
+                "phút nữa).", time=format_short_datetime(ends, zone),
                 minutes=max(1, round(wait / 60))), retry_after=wait)
 
 
@@ -73,7 +73,7 @@ def _serialise(username: str) -> None:
                            {"name": "login:" + username})
 
 
-def authenticate(username: str, password: str, *, now: datetime,
+def authenticate(username: str, password: str, *, now: datetime, zone: str,
                  remote_addr: str | None = None) -> User:
     """Check a login; every attempt is recorded. Raises LoginThrottled or LoginRefused.
 
@@ -86,7 +86,7 @@ def authenticate(username: str, password: str, *, now: datetime,
     db.session.add(attempt)
     db.session.flush()
     try:
-        check_throttle(attempt, now=now)
+        check_throttle(attempt, now=now, zone=zone)
     except LoginThrottled:
         db.session.delete(attempt)  # a refused try checks no password, so it does not count
         db.session.flush()

@@ -21,7 +21,7 @@ from commentflow.accounts.sessions import (
     close_session,
     open_session,
 )
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import ValidationFailed
 from commentflow.extensions import db
 from commentflow.web.forms import ActionForm
@@ -42,6 +42,7 @@ def login():
         now = now_utc()
         try:
             user = authenticate(form.username.data, form.password.data, now=now,
+                                zone=configured_zone(),
                                 remote_addr=request.remote_addr)
             open_session(user, remember=form.remember.data, now=now,
                          remote_addr=request.remote_addr)

@@ -2,7 +2,6 @@
 queries for the pure builders in commentflow.exports."""
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -58,10 +57,10 @@ def _section_labels(section_ids) -> dict[int, str]:
     return {id_: citation or key for id_, citation, key in rows}
 
 
-def report_data(round_: Round, *, now: datetime) -> ReportData:
+def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     """Everything the consolidation report says: the opening part and one row per comment,
     or per group of comments answered together (naming every agency)."""
-    rows = tracker_rows(round_, now=now)
+    rows = tracker_rows(round_, now=now, zone=zone)
     replies = {r.response.id: (_reply(r.reply_reference, r.reply_date),
                                [LATE] if r.state is TrackerState.SUBMITTED_LATE else [])
                for r in rows if r.response is not None}  # per letter, not per comment
@@ -115,7 +114,7 @@ def report_data(round_: Round, *, now: datetime) -> ReportData:
         silence_is_agreement=round_.silence_is_agreement, groups=report_groups,
         signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
         signer_position=round_.signer_position, signer_name=round_.signer_name,
-        day=local_today(now, current_app.config["TIMEZONE"]))
+        day=local_today(now, zone))
 
 
 def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:
@@ -147,9 +146,9 @@ def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes
     return build(original, sections), name
 
 
-def published_report(round_: Round) -> bytes:
+def published_report(round_: Round, *, zone: str) -> bytes:
     """The report as published, dated the day of publication; NotFound before that."""
 
     if round_.state is not RoundState.PUBLISHED or round_.published_at is None:
         raise NotFound(_("Kết quả tổng hợp chưa được công bố."))
-    return build_report_docx(report_data(round_, now=round_.published_at))
+    return build_report_docx(report_data(round_, now=round_.published_at, zone=zone))

@@ -1,5 +1,5 @@
 """The lead office's consolidation workspace: every comment beside its section."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,7 +14,7 @@ from commentflow.consolidation.forms import (
 )
 from commentflow.consolidation.models import KIND_LABELS, DispositionKind
 from commentflow.consolidation.workspace import Filters, load_workspace
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
 from commentflow.exports.consolidation_report import build_report_docx, build_report_xlsx
@@ -121,7 +121,7 @@ def publish(round_id: int):
 @lead_office
 def report_docx(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    data = build_report_docx(gathering.report_data(round_, now=now_utc()),
+    data = build_report_docx(gathering.report_data(round_, now=now_utc(), zone=configured_zone()),
                              ExportForm(request.args).chosen())
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.docx")
 
@@ -130,8 +130,9 @@ def report_docx(round_id: int):
 @lead_office
 def report_xlsx(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
-    header, rows = tracker_table(round_, now=now_utc(), zone=current_app.config["TIMEZONE"])
-    data = build_report_xlsx(gathering.report_data(round_, now=now_utc()), header, rows,
+    now, zone = now_utc(), configured_zone()
+    header, rows = tracker_table(round_, now=now, zone=zone)
+    data = build_report_xlsx(gathering.report_data(round_, now=now, zone=zone), header, rows,
                              ExportForm(request.args).chosen())
     return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.xlsx", XLSX)
 
@@ -150,5 +151,5 @@ def report(round_id: int):
     """The published consolidation report, as the lead office sent it back; before
     publication it does not exist for the agencies (their comments stay private)."""
     round_, _recipient = get_round_for_recipient(round_id, viewer=current_user)
-    return download_response(gathering.published_report(round_),
+    return download_response(gathering.published_report(round_, zone=configured_zone()),
                              f"bao-cao-tong-hop-y-kien-{round_.id}.docx")

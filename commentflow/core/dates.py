@@ -2,19 +2,13 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
 
-
-def local_zone(name: str = DEFAULT_ZONE) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def to_local(moment: datetime, zone: str = DEFAULT_ZONE) -> datetime:
+def to_local(moment: datetime, zone: str) -> datetime:
     """An aware UTC instant shown in the configured zone."""
     return moment.astimezone(ZoneInfo(zone))
 
 
-def local_today(now: datetime, zone: str = DEFAULT_ZONE) -> date:
+def local_today(now: datetime, zone: str) -> date:
     return to_local(now, zone).date()
 
 
@@ -30,23 +24,23 @@ def format_short_date(day: date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
-def format_short_datetime(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+def format_short_datetime(moment: datetime, zone: str) -> str:
     """ "02/07/2024 17:00" in the configured zone."""
     local = to_local(moment, zone)
     return f"{format_short_date(local.date())} {local.hour:02d}:{local.minute:02d}"
 
 
-def format_iso(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+def format_iso(moment: datetime, zone: str) -> str:
     """ISO 8601 with the local offset, e.g. 2024-07-02T17:00:00+07:00 (for exports)."""
     return to_local(moment, zone).isoformat(timespec="seconds")
 
 
-def local_to_utc(day: date, at: time, zone: str = DEFAULT_ZONE) -> datetime:
+def local_to_utc(day: date, at: time, zone: str) -> datetime:
     """The UTC instant of a local date and time ("trước 00:00 ngày 10/7/2024")."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def format_deadline(moment: datetime, zone: str = DEFAULT_ZONE) -> str:
+def format_deadline(moment: datetime, zone: str) -> str:
     """ "trước 00:00 ngày 10/07/2024" — deadlines are the instant answers must come before."""
     local = to_local(moment, zone)
     return f"trước {local.hour:02d}:{local.minute:02d} ngày {format_short_date(local.date())}"

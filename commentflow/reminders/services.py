@@ -2,7 +2,6 @@
 import logging
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import sqlite
@@ -83,9 +82,8 @@ def _insert(rows: list[dict]) -> set[tuple]:
     return {tuple(row) for row in db.session.execute(statement, rows)}
 
 
-def sweep(*, now: datetime) -> dict:
+def sweep(*, now: datetime, zone: str) -> dict:
     """Queue every reminder whose moment has come; skip those whose moment has passed."""
-    zone = current_app.config["TIMEZONE"]
     existing = {tuple(r) for r in db.session.execute(
         select(Reminder.round_id, Reminder.agency_id, Reminder.kind)
         .join(Round, Round.id == Reminder.round_id).where(Round.state == RoundState.OPEN))}

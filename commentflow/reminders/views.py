@@ -1,11 +1,11 @@
 """The lead office's reminder log for a round (what went to whom, the mail's delivery) and
 the round's reminder rules."""
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.reminders.forms import ReminderPolicyForm
 from commentflow.reminders.services import (
@@ -42,7 +42,7 @@ def log(round_id: int):
     return render_template("rounds/reminders.html", round_=round_, form=form,
                            reminders=round_reminders(round_), messages=round_messages(round_),
                            can_manage=can_manage_round(current_user, round_),
-                           plan=planned_moments(round_, current_app.config["TIMEZONE"]),
+                           plan=planned_moments(round_, configured_zone()),
                            reminder_labels=REMINDER_LABELS)
 
 

@@ -1,8 +1,8 @@
 """Recipient agencies' side of a round: the inbox, the request and the draft to read."""
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.drafts.models import FIELD_LABELS, DraftVersion
 from commentflow.drafts.services import document
 from commentflow.exports.letters import build_letter
@@ -19,8 +19,9 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @login_required
 def index():
     entries = services.inbox(current_user.agency_id)
-    return render_template("rounds/inbox.html", entries=entries, now=now_utc(),
-                           states=agency_states(entries, now=now_utc()), labels=STATE_LABELS)
+    now = now_utc()
+    return render_template("rounds/inbox.html", entries=entries, now=now, labels=STATE_LABELS,
+                           states=agency_states(entries, now=now, zone=configured_zone()))
 
 
 @bp.route("/<int:round_id>")
@@ -38,7 +39,7 @@ def show(round_id: int):
 @login_required
 def letter(round_id: int):
     round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
-    data = build_letter(letters.request_letter(round_, current_app.config["TIMEZONE"]))
+    data = build_letter(letters.request_letter(round_, configured_zone()))
     return download_response(data, f"cong-van-{round_.reference.replace('/', '-')}.docx")
 
 

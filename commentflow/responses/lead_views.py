@@ -1,10 +1,10 @@
 """The lead office's side of the answers: the tracker, a submitted answer and its scan, and
 a reply that came on paper or through e-office typed in on the agency's behalf."""
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
 from commentflow.exports.spreadsheets import build_table
@@ -47,7 +47,7 @@ def _submitted(round_, response_id: int) -> Response:
 @lead_office
 def tracker_page(round_id: int):
     round_ = _load(round_id)
-    rows = tracker.tracker_rows(round_, now=now_utc())
+    rows = tracker.tracker_rows(round_, now=now_utc(), zone=configured_zone())
     by_state, by_group = tracker.counts(rows)
     filters = TrackerFilterForm(request.args)
     filters.state.choices = [("", _("Tất cả"))] + [
@@ -67,8 +67,7 @@ def tracker_page(round_id: int):
 @lead_office
 def tracker_export(round_id: int):
     round_ = _load(round_id)
-    header, data = tracker.tracker_table(round_, now=now_utc(),
-                                         zone=current_app.config["TIMEZONE"])
+    header, data = tracker.tracker_table(round_, now=now_utc(), zone=configured_zone())
     content = build_table([(_("Theo dõi"), header, data)])
     return download_response(content, f"theo-doi-{round_.id}.xlsx", XLSX)
 

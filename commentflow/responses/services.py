@@ -90,7 +90,7 @@ def register_request(recipient: RoundRecipient, number: int, received_on: date, 
 
 
 def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int],
-           due_on: date | None, instruction: str, *, actor, now) -> Assignment:
+           due_on: date | None, instruction: str, *, actor, now, zone: str) -> Assignment:
     """The leader's Phiếu giải quyết; the handler and coordinators are notified."""
     if not can_assign(actor, recipient):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được giao xử lý."))
@@ -99,7 +99,7 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
         User.is_active_account.is_(True)))}
     if handler_id not in people:
         raise ValidationFailed(_("Người chủ trì phải là người của đơn vị."))
-    if due_on is not None and due_on < local_today(now, current_app.config["TIMEZONE"]):
+    if due_on is not None and due_on < local_today(now, zone):
         raise ValidationFailed(_("Hạn xử lý nội bộ không được ở quá khứ."))
     assignment = assignment_of(recipient) or Assignment(recipient_id=recipient.id)
     assignment.handler_id = handler_id

@@ -76,12 +76,12 @@ class Facts:
 
 
 def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
-             facts: Facts | None = None) -> TrackerState:
+             facts: Facts | None = None, *, zone: str) -> TrackerState:
     facts = facts or Facts()
     if facts.submitted is not None:
         if facts.submitted.kind is ResponseKind.AGREED:
             return TrackerState.AGREED
-        return (TrackerState.SUBMITTED_LATE if _late(facts.submitted, recipient)
+        return (TrackerState.SUBMITTED_LATE if _late(facts.submitted, recipient, zone)
                 else TrackerState.SUBMITTED_ON_TIME)
     if recipient.is_overdue(now):
         return TrackerState.NO_ANSWER
@@ -94,10 +94,11 @@ def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
     return TrackerState.SENT
 
 
-def _late(response: Response, recipient: RoundRecipient) -> bool:
-    """Late if submitted after the deadline (a paper reply: dated on or after its day)."""
+def _late(response: Response, recipient: RoundRecipient, zone: str) -> bool:
+    """Late if submitted after the deadline (a paper reply: dated on or after its day, a
+    day of the configured zone)."""
     if response.entered_by_lead and response.reply_date is not None:
-        return local_to_utc(response.reply_date, time(0, 0)) >= recipient.deadline_at
+        return local_to_utc(response.reply_date, time(0, 0), zone) >= recipient.deadline_at
     return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
 
 
@@ -127,7 +128,7 @@ def _facts(recipient_ids: list[int]) -> tuple[dict[int, Facts], dict[int, int]]:
     return facts, counts
 
 
-def tracker_rows(round_: Round, *, now: datetime) -> list[TrackerRow]:
+def tracker_rows(round_: Round, *, now: datetime, zone: str) -> list[TrackerRow]:
     """Every recipient with its state and groups, in a fixed number of queries."""
     recipients = list(db.session.scalars(
         select(RoundRecipient).where(RoundRecipient.round_id == round_.id)
@@ -145,7 +146,7 @@ def tracker_rows(round_: Round, *, now: datetime) -> list[TrackerRow]:
     for recipient in recipients:
         recipient.round = round_  # already loaded: no query per row
         fact = facts[recipient.id]
-        state = state_of(recipient, round_, now, fact)
+        state = state_of(recipient, round_, now, fact, zone=zone)
         response = fact.submitted
         rows.append(TrackerRow(
             recipient, sorted(groups.get(recipient.agency_id, []), key=lambda g: g.display_order),
@@ -172,15 +173,16 @@ def counts(rows) -> tuple[Counter, Counter]:
     return by_state, by_group
 
 
-def agency_states(entries: list[RoundRecipient], *, now: datetime) -> dict[int, TrackerState]:
+def agency_states(entries: list[RoundRecipient], *, now: datetime,
+                  zone: str) -> dict[int, TrackerState]:
     """The state of each of one agency's requests (its inbox), in a fixed number of queries."""
     facts, _counts = _facts([e.id for e in entries])
-    return {e.id: state_of(e, e.round, now, facts[e.id]) for e in entries}
+    return {e.id: state_of(e, e.round, now, facts[e.id], zone=zone) for e in entries}
 
 
 def tracker_table(round_: Round, *, now: datetime, zone: str) -> tuple[list[str], list[list]]:
     """The tracker as a header and rows, for spreadsheets (the tracker's and the report's)."""
-    rows = tracker_rows(round_, now=now)
+    rows = tracker_rows(round_, now=now, zone=zone)
     header = [_("STT"), _("Cơ quan, đơn vị"), _("Nhóm"), _("Trạng thái"), _("Hạn"),
               _("Đã xem lúc"), _("Người xem"), _("Số, ngày văn bản trả lời"), _("Số ý kiến")]
     data = [[index, row.recipient.agency.name, "; ".join(g.name for g in row.groups),

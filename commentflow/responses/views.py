@@ -2,7 +2,6 @@
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -15,7 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from commentflow.accounts.models import User
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
 from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.services import document
@@ -83,7 +82,7 @@ def panel_context(round_, recipient) -> dict:
     if assignment and request.method == "GET":
         assign_form.coordinator_ids.data = [u.id for u in assignment.coordinators]
     registration = services.registration_of(recipient)
-    year = local_today(now_utc(), current_app.config["TIMEZONE"]).year
+    year = local_today(now_utc(), configured_zone()).year
     register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year))
     return {
         "registration": registration, "assignment": assignment,
@@ -130,7 +129,7 @@ def assign(round_id: int):
                                                               for u in people]
     return _run(round_id, lambda f: services.assign(
         recipient, f.handler_id.data, f.coordinator_ids.data or [], f.internal_due_on.data,
-        f.instruction.data or "", actor=current_user, now=now_utc()),
+        f.instruction.data or "", actor=current_user, now=now_utc(), zone=configured_zone()),
         _("Đã giao xử lý."), form)
 
 

@@ -69,7 +69,7 @@ def _clean(data: RoundData) -> None:
     data.signer_position = data.signer_position.upper()
 
 
-def check_deadline(deadline_at: datetime, *, now: datetime, confirmed: bool) -> None:
+def check_deadline(deadline_at: datetime, *, now: datetime, zone: str, confirmed: bool) -> None:
     """Refuse a past deadline; ask to confirm one closer than the minimum period."""
     if deadline_at <= now:
         raise ValidationFailed(_("Hạn góp ý phải ở sau thời điểm hiện tại."))
@@ -78,7 +78,7 @@ def check_deadline(deadline_at: datetime, *, now: datetime, confirmed: bool) -> 
         raise NeedsConfirmation(_(
             "Hạn góp ý (%(deadline)s) ngắn hơn %(days)d ngày tối thiểu. Nếu đúng là cần gấp, "
             "hãy đánh dấu xác nhận và lưu lại.", deadline=format_deadline(
-                deadline_at, current_app.config["TIMEZONE"]),
+                deadline_at, zone),
             days=current_app.config["ROUND_MIN_DAYS"]))
 
 
@@ -135,11 +135,11 @@ def _snapshot(round_: Round) -> dict:
     return values
 
 
-def create_round(data: RoundData, *, actor, now, confirmed: bool = False) -> Round:
+def create_round(data: RoundData, *, actor, now, zone: str, confirmed: bool = False) -> Round:
     if not can_create_rounds(actor):
         raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tạo đợt lấy ý kiến."))
     _clean(data)
-    check_deadline(data.deadline_at, now=now, confirmed=confirmed)
+    check_deadline(data.deadline_at, now=now, zone=zone, confirmed=confirmed)
     round_ = Round(agency_id=actor.agency_id, created_by_id=actor.id, created_at=now,
                    updated_at=now, state=RoundState.DRAFT)
     with db.session.no_autoflush:
@@ -151,13 +151,13 @@ def create_round(data: RoundData, *, actor, now, confirmed: bool = False) -> Rou
     return round_
 
 
-def update_round(round_: Round, data: RoundData, *, actor, now,
+def update_round(round_: Round, data: RoundData, *, actor, now, zone: str,
                  confirmed: bool = False) -> Round:
     _require_manager(round_, actor)
     if round_.state is not RoundState.DRAFT:
         raise ValidationFailed(_("Đợt lấy ý kiến đã gửi đi: chỉ còn gia hạn hoặc thêm nơi nhận."))
     _clean(data)
-    check_deadline(data.deadline_at, now=now, confirmed=confirmed)
+    check_deadline(data.deadline_at, now=now, zone=zone, confirmed=confirmed)
     before = _snapshot(round_)
     _apply(round_, data, actor, now)
     db.session.flush()
@@ -173,7 +173,7 @@ def _require_manager(round_: Round, actor) -> None:
         raise PermissionDenied(_("Bạn không quản lý đợt lấy ý kiến này."))
 
 
-def open_round(round_: Round, *, actor, now, confirmed: bool = False) -> Round:
+def open_round(round_: Round, *, actor, now, zone: str, confirmed: bool = False) -> Round:
     """Circulate the round: into every recipient's inbox, drafts frozen, users notified."""
     _require_manager(round_, actor)
     if round_.state is not RoundState.DRAFT:
@@ -182,13 +182,13 @@ def open_round(round_: Round, *, actor, now, confirmed: bool = False) -> Round:
         raise ValidationFailed(_("Hãy chọn dự thảo cần lấy ý kiến."))
     if not round_.recipients:
         raise ValidationFailed(_("Hãy chọn nơi nhận (nhóm hoặc từng cơ quan, đơn vị)."))
-    check_deadline(round_.deadline_at, now=now, confirmed=confirmed)
+    check_deadline(round_.deadline_at, now=now, zone=zone, confirmed=confirmed)
     round_.state = RoundState.OPEN
     round_.opened_at = now
     for version in round_.versions:
         version.circulated_at = version.circulated_at or now
     for recipient in round_.recipients:
-        _notify_opened(round_, recipient, now)
+        _notify_opened(round_, recipient, now, zone)
     record_event("round.opened", round_, actor=actor, now=now, label=round_.subject,
                  changes={"recipients": len(round_.recipients)})
     return round_
@@ -198,11 +198,11 @@ def _inbox_url(round_: Round) -> str:
     return f"/inbox/{round_.id}"
 
 
-def _notify_opened(round_: Round, recipient: RoundRecipient, now) -> None:
+def _notify_opened(round_: Round, recipient: RoundRecipient, now, zone: str) -> None:
     notify_agency(recipient.agency_id, "round.opened", _(
         "%(office)s đề nghị góp ý: %(subject)s — hạn %(deadline)s.",
         office=round_.agency.name, subject=round_.subject,
-        deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
+        deadline=format_deadline(recipient.deadline_at, zone)),
         _inbox_url(round_), now=now, round_id=round_.id,
         sender_agency_id=round_.agency_id)
 
@@ -213,14 +213,14 @@ def _require_open(round_: Round) -> None:
                                  "được."))
 
 
-def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now,
+def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now, zone: str,
                     reason: str = "") -> Round:
     """A later deadline for every recipient (their own later extensions stay)."""
     _require_manager(round_, actor)
     _require_open(round_)
     if deadline_at <= round_.deadline_at:
         raise ValidationFailed(_("Hạn mới phải sau hạn hiện tại."))
-    check_deadline(deadline_at, now=now, confirmed=True)
+    check_deadline(deadline_at, now=now, zone=zone, confirmed=True)
     old = round_.deadline_at
     round_.deadline_at = deadline_at
     round_.updated_at = now
@@ -229,7 +229,7 @@ def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now,
             recipient.extended_deadline_at = None
         notify_agency(recipient.agency_id, "round.deadline_extended", _(
             "Gia hạn góp ý %(subject)s: hạn mới %(deadline)s.", subject=round_.subject,
-            deadline=format_deadline(recipient.deadline_at, current_app.config["TIMEZONE"])),
+            deadline=format_deadline(recipient.deadline_at, zone)),
             _inbox_url(round_), now=now, round_id=round_.id,
             sender_agency_id=round_.agency_id)
     record_event("round.deadline_extended", round_, actor=actor, now=now,
@@ -239,7 +239,7 @@ def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now,
 
 
 def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: str, *,
-                      actor, now) -> RoundRecipient:
+                      actor, now, zone: str) -> RoundRecipient:
     round_ = recipient.round
     _require_manager(round_, actor)
     _require_open(round_)
@@ -248,14 +248,14 @@ def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: 
         raise ValidationFailed(_("Hãy ghi lý do gia hạn riêng cho đơn vị này."))
     if deadline_at <= recipient.deadline_at:
         raise ValidationFailed(_("Hạn mới phải sau hạn hiện tại của đơn vị."))
-    check_deadline(deadline_at, now=now, confirmed=True)
+    check_deadline(deadline_at, now=now, zone=zone, confirmed=True)
     old = recipient.deadline_at
     recipient.extended_deadline_at = deadline_at
     recipient.extension_reason = reason
     notify_agency(recipient.agency_id, "round.deadline_extended", _(
         "Gia hạn riêng cho đơn vị góp ý %(subject)s: hạn mới %(deadline)s.",
         subject=round_.subject,
-        deadline=format_deadline(deadline_at, current_app.config["TIMEZONE"])),
+        deadline=format_deadline(deadline_at, zone)),
         _inbox_url(round_), now=now, round_id=round_.id,
         sender_agency_id=round_.agency_id)
     record_event("round.agency_deadline_extended", round_, actor=actor, now=now,
@@ -265,7 +265,8 @@ def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: 
     return recipient
 
 
-def add_recipients(round_: Round, group_ids, agency_ids, *, actor, now) -> list[RoundRecipient]:
+def add_recipients(round_: Round, group_ids, agency_ids, *, actor, now,
+                   zone: str) -> list[RoundRecipient]:
     """Add agencies to an open round; each is notified at once."""
     _require_manager(round_, actor)
     _require_open(round_)
@@ -280,7 +281,7 @@ def add_recipients(round_: Round, group_ids, agency_ids, *, actor, now) -> list[
     round_.recipients.extend(added)
     db.session.flush()
     for recipient in added:
-        _notify_opened(round_, recipient, now)
+        _notify_opened(round_, recipient, now, zone)
     record_event("round.recipients_added", round_, actor=actor, now=now, label=round_.subject,
                  changes={"agencies": [r.agency.name for r in added]})
     return added

@@ -1,10 +1,10 @@
 """Lead-office pages of a round: prepare, open, extend, add recipients, close, track, export."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_to_utc, to_local
 from commentflow.core.roles import Role
 from commentflow.directory.services import active_agencies, all_groups
@@ -41,7 +41,7 @@ lead_staff = roles_required(Role.LEAD_STAFF)
 
 
 def _zone() -> str:
-    return current_app.config["TIMEZONE"]
+    return configured_zone()
 
 
 def _load(round_id: int, *, manage: bool = False):
@@ -115,7 +115,7 @@ def create():
         form.version_ids.data = [form.version_ids.choices[0][0]] if form.version_ids.choices \
             else []
     return _save(form, lambda data: services.create_round(
-        data, actor=current_user, now=now_utc(), confirmed=form.confirmed.data),
+        data, actor=current_user, now=now_utc(), zone=_zone(), confirmed=form.confirmed.data),
         "rounds/form.html", round_=None)
 
 
@@ -132,7 +132,8 @@ def edit(round_id: int):
     if request.method == "GET":
         _fill(form, round_)
     return _save(form, lambda data: services.update_round(
-        round_, data, actor=current_user, now=now_utc(), confirmed=form.confirmed.data),
+        round_, data, actor=current_user, now=now_utc(), zone=_zone(),
+        confirmed=form.confirmed.data),
         "rounds/form.html", round_=round_)
 
 
@@ -161,7 +162,7 @@ def _act(round_id: int, action, success: str, form=None):
 @lead_staff
 def open_(round_id: int):
     return _act(round_id, lambda r, f: services.open_round(
-        r, actor=current_user, now=now_utc(), confirmed=f.confirmed.data),
+        r, actor=current_user, now=now_utc(), zone=_zone(), confirmed=f.confirmed.data),
         _("Đã gửi đợt lấy ý kiến tới các cơ quan, đơn vị."))
 
 
@@ -169,7 +170,8 @@ def open_(round_id: int):
 @lead_staff
 def extend(round_id: int):
     return _act(round_id, lambda r, f: services.extend_deadline(
-        r, _deadline(f), actor=current_user, now=now_utc(), reason=f.reason.data or ""),
+        r, _deadline(f), actor=current_user, now=now_utc(), zone=_zone(),
+        reason=f.reason.data or ""),
         _("Đã gia hạn cho tất cả nơi nhận."), ExtendForm())
 
 
@@ -189,7 +191,7 @@ def extend_one(round_id: int):
         if recipient is None or recipient.round_id != round_.id:
             abort(404)
         services.extend_for_agency(recipient, _deadline(form), form.reason.data or "",
-                                   actor=current_user, now=now_utc())
+                                   actor=current_user, now=now_utc(), zone=_zone())
 
     return _act(round_id, extend, _("Đã gia hạn riêng cho đơn vị."), form)
 
@@ -200,7 +202,8 @@ def add_recipients(round_id: int):
     form = AddRecipientsForm()
     _choices(form)
     return _act(round_id, lambda r, f: services.add_recipients(
-        r, f.group_ids.data or [], f.agency_ids.data or [], actor=current_user, now=now_utc()),
+        r, f.group_ids.data or [], f.agency_ids.data or [], actor=current_user, now=now_utc(),
+        zone=_zone()),
         _("Đã thêm nơi nhận."), form)
 
 

@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from commentflow.core import dates
+from commentflow.core.clock import configured_zone
 from commentflow.core.text import clean, format_number
 
 
@@ -19,7 +20,7 @@ def select_locale() -> str:
 
 
 def _zone() -> str:
-    return current_app.config["TIMEZONE"]
+    return configured_zone()
 
 
 def init_filters(app: Flask) -> None:

@@ -9,13 +9,15 @@ from commentflow.reminders.services import sweep
 from commentflow.rounds.models import Round
 from tests.browser.conftest import log_in
 from tests.browser.test_response_flows import _open_demo_round
+from tests.factories import ZONE
 
 
 def test_reminders_reach_agencies_and_the_lead_office_sees_them(page, live_server, browser):
     round_id = _open_demo_round(live_server.app)
     with live_server.app.app_context():
         deadline = db.session.get(Round, round_id).deadline_at
-        sweep(now=deadline + timedelta(minutes=1))  # the overdue notice, to all 20 agencies
+        # the overdue notice, to all 20 agencies
+        sweep(now=deadline + timedelta(minutes=1), zone=ZONE)
         db.session.commit()
     log_in(page, live_server, "trang.syt")
     page.goto(f"{live_server.url}/rounds/{round_id}")

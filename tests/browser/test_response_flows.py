@@ -12,6 +12,7 @@ from commentflow.drafts.models import DraftVersion
 from commentflow.extensions import db
 from commentflow.rounds.services import RoundData, create_round, open_round
 from tests.browser.conftest import log_in
+from tests.factories import ZONE
 
 
 def _open_demo_round(app) -> int:
@@ -24,8 +25,8 @@ def _open_demo_round(app) -> int:
             deadline_at=now_utc() + timedelta(days=8), signer_position="Giám đốc",
             signer_name="Hồ Văn Dũng", letter_number="2159", letter_notation="SYT-TCCB",
             version_ids=[version.id], group_ids=[g.id for g in all_groups()]),
-            actor=lead, now=now_utc())
-        open_round(round_, actor=lead, now=now_utc())
+            actor=lead, now=now_utc(), zone=ZONE)
+        open_round(round_, actor=lead, now=now_utc(), zone=ZONE)
         db.session.commit()
         return round_.id
 

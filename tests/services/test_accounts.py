@@ -17,7 +17,7 @@ from commentflow.config import DEFAULT_PASSWORD_METHOD
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_agency, make_user
+from tests.factories import DEFAULT_PASSWORD, ZONE, make_agency, make_user
 
 
 def test_production_hashing_meets_current_advice():
@@ -66,7 +66,7 @@ def test_sessions_end_when_the_user_is_deactivated(app):
     db.session.commit()
     assert load_session_user(token, now=now) is None
     with pytest.raises(LoginRefused):
-        authenticate(user.username, DEFAULT_PASSWORD, now=now)
+        authenticate(user.username, DEFAULT_PASSWORD, now=now, zone=ZONE)
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(app):
@@ -94,7 +94,7 @@ def test_sessions_expire_on_the_server(app):
 def _fail(username, now, times=1):
     for _ in range(times):
         with pytest.raises(LoginRefused):
-            authenticate(username, "sai-mat-khau", now=now)
+            authenticate(username, "sai-mat-khau", now=now, zone=ZONE)
         db.session.commit()
 
 
@@ -104,10 +104,10 @@ def test_five_failures_a_minute_lock_the_account_for_the_rest_of_that_minute(app
     start = now_utc()
     _fail(user.username, start, times=5)
     with pytest.raises(LoginThrottled) as caught:
-        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(seconds=10))
+        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(seconds=10), zone=ZONE)
     assert 0 < caught.value.retry_after <= 60
     assert authenticate(user.username, DEFAULT_PASSWORD,
-                        now=start + timedelta(seconds=61)) is user
+                        now=start + timedelta(seconds=61), zone=ZONE) is user
 
 
 def test_a_hundred_failures_an_hour_lock_the_account(app):
@@ -117,9 +117,9 @@ def test_a_hundred_failures_an_hour_lock_the_account(app):
     for minute in range(20):
         _fail(user.username, start + timedelta(minutes=minute), times=5)
     with pytest.raises(LoginThrottled):
-        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(minutes=30))
+        authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(minutes=30), zone=ZONE)
     assert authenticate(user.username, DEFAULT_PASSWORD,
-                        now=start + timedelta(minutes=61)) is user
+                        now=start + timedelta(minutes=61), zone=ZONE) is user
 
 
 def test_throttle_holds_across_two_app_instances_sharing_one_database(app, app_factory):
@@ -132,10 +132,10 @@ def test_throttle_holds_across_two_app_instances_sharing_one_database(app, app_f
     with other_app.app_context():
         _fail(username, now, times=2)
         with pytest.raises(LoginThrottled):
-            authenticate(username, DEFAULT_PASSWORD, now=now)
+            authenticate(username, DEFAULT_PASSWORD, now=now, zone=ZONE)
         db.session.remove()
     with pytest.raises(LoginThrottled):
-        authenticate(username, DEFAULT_PASSWORD, now=now)
+        authenticate(username, DEFAULT_PASSWORD, now=now, zone=ZONE)
     assert db.session.scalar(select(func.count(LoginAttempt.id))) == 5
 
 
@@ -143,7 +143,7 @@ def test_unknown_usernames_are_throttled_too(app):
     now = now_utc()
     _fail("khong-ton-tai", now, times=5)
     with pytest.raises(LoginThrottled):
-        authenticate("khong-ton-tai", "x", now=now)
+        authenticate("khong-ton-tai", "x", now=now, zone=ZONE)
 
 
 def test_every_login_is_a_session_row(app):
@@ -160,15 +160,16 @@ def test_one_address_trying_many_accounts_is_throttled(app):
     now = now_utc()
     for n in range(app.config["LOGIN_FAILURES_PER_ADDRESS_PER_MINUTE"]):
         with pytest.raises(LoginRefused):
-            authenticate(f"nguoi-dung-{n}", "Matkhau@2024", now=now, remote_addr="203.0.113.9")
+            authenticate(f"nguoi-dung-{n}", "Matkhau@2024", now=now, remote_addr="203.0.113.9",
+                         zone=ZONE)
         db.session.commit()
     with pytest.raises(LoginThrottled) as caught:
-        authenticate(user.username, DEFAULT_PASSWORD, now=now, remote_addr="203.0.113.9")
+        authenticate(user.username, DEFAULT_PASSWORD, now=now, remote_addr="203.0.113.9", zone=ZONE)
     assert "Vui lòng thử lại sau" in caught.value.message and "phút" in caught.value.message
     db.session.rollback()
     # Another address is not held back by the first one's failures.
     assert authenticate(user.username, DEFAULT_PASSWORD, now=now,
-                        remote_addr="198.51.100.4") is user
+                        remote_addr="198.51.100.4", zone=ZONE) is user
 
 
 def test_unknown_and_known_logins_cost_the_same_password_work(app, monkeypatch):
@@ -186,7 +187,7 @@ def test_unknown_and_known_logins_cost_the_same_password_work(app, monkeypatch):
     db.session.commit()
     for name in (user.username, "khong-co-ai", inactive.username):
         with pytest.raises(LoginRefused):
-            authenticate(name, "sai-mat-khau-roi", now=now_utc())
+            authenticate(name, "sai-mat-khau-roi", now=now_utc(), zone=ZONE)
         db.session.commit()
     assert len(calls) == 3 and len(set(calls)) == 1  # one verification each, same method
 

@@ -13,7 +13,7 @@ from commentflow.reminders.models import Reminder
 from commentflow.reminders.services import sweep
 from commentflow.responses.services import ReplyLetter, agree
 from commentflow.rounds.services import extend_for_agency
-from tests.factories import make_agency, make_round, make_user
+from tests.factories import ZONE, make_agency, make_round, make_user
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def round_world(app):
     from datetime import UTC, datetime, time
 
     day = (datetime.now(UTC) + timedelta(days=20)).date()
-    deadline = local_to_utc(day, time(0, 0))
+    deadline = local_to_utc(day, time(0, 0), ZONE)
     lead = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"))
     agencies = [make_agency(name=f"Sở {n}") for n in range(3)]
     staff = {a.id: make_user(agency=a, roles=(Role.STAFF,), email=f"staff{a.id}@example.vn")
@@ -46,15 +46,15 @@ def _local(deadline, days, hour):
 def test_walk_through_the_schedule(round_world):
     round_, deadline, agencies, staff, leaders = round_world
     before_3 = _local(deadline, 3, 8)
-    assert sweep(now=before_3 - timedelta(minutes=1)) == {"sent": 0, "skipped": 0}
-    assert sweep(now=before_3 + timedelta(minutes=1)) == {"sent": 3, "skipped": 0}
-    assert sweep(now=before_3 + timedelta(minutes=2)) == {"sent": 0, "skipped": 0}
+    assert sweep(now=before_3 - timedelta(minutes=1), zone=ZONE) == {"sent": 0, "skipped": 0}
+    assert sweep(now=before_3 + timedelta(minutes=1), zone=ZONE) == {"sent": 3, "skipped": 0}
+    assert sweep(now=before_3 + timedelta(minutes=2), zone=ZONE) == {"sent": 0, "skipped": 0}
     first = agencies[0]
     agree(round_.recipients[0], ReplyLetter("1", "S-VP", before_3.date()),
           actor=leaders[first.id], now=before_3 + timedelta(hours=1))
     last_day = _local(deadline, 1, 8)
-    assert sweep(now=last_day + timedelta(minutes=5)) == {"sent": 2, "skipped": 0}
-    assert sweep(now=deadline + timedelta(minutes=5)) == {"sent": 2, "skipped": 0}
+    assert sweep(now=last_day + timedelta(minutes=5), zone=ZONE) == {"sent": 2, "skipped": 0}
+    assert sweep(now=deadline + timedelta(minutes=5), zone=ZONE) == {"sent": 2, "skipped": 0}
     db.session.commit()
     assert [r for r in _reminders() if r[0] == first.id] == [(first.id, "before_3", True)]
     # Staff get every reminder; leaders the last day's copy and the overdue notice.
@@ -75,13 +75,13 @@ def test_an_extension_moves_the_schedule(round_world):
     lead = round_.created_by
     recipient = round_.recipients[1]
     extend_for_agency(recipient, deadline + timedelta(days=10), "Xin lùi hạn", actor=lead,
-                      now=_local(deadline, 5, 0))
-    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
-    sweep(now=deadline + timedelta(minutes=1))
+                      now=_local(deadline, 5, 0), zone=ZONE)
+    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1), zone=ZONE)
+    sweep(now=deadline + timedelta(minutes=1), zone=ZONE)
     db.session.commit()
     kinds = [r[1] for r in _reminders() if r[0] == recipient.agency_id]
     assert kinds == []  # its own deadline is ten days later: nothing due yet
-    sweep(now=deadline + timedelta(days=10, minutes=1))
+    sweep(now=deadline + timedelta(days=10, minutes=1), zone=ZONE)
     db.session.commit()
     kinds = sorted(r[1] for r in _reminders() if r[0] == recipient.agency_id)
     assert kinds == ["before_3", "last_day", "overdue"]
@@ -91,18 +91,18 @@ def test_six_hour_outage_sends_what_is_still_useful(round_world):
     round_, deadline, *_ = round_world
     last_day = _local(deadline, 1, 8)
     # Down from two hours before the last day's reminder to four hours after it.
-    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
+    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1), zone=ZONE)
     db.session.commit()
-    counts = sweep(now=last_day + timedelta(hours=4))
+    counts = sweep(now=last_day + timedelta(hours=4), zone=ZONE)
     assert counts == {"sent": 3, "skipped": 0}
     db.session.commit()
-    assert sweep(now=deadline + timedelta(hours=6)) == {"sent": 3, "skipped": 0}
+    assert sweep(now=deadline + timedelta(hours=6), zone=ZONE) == {"sent": 3, "skipped": 0}
 
 
 def test_down_across_every_moment_only_the_overdue_notice_goes(round_world):
     _round, deadline, *_ = round_world
     moment = deadline + timedelta(hours=6)
-    counts = sweep(now=moment)
+    counts = sweep(now=moment, zone=ZONE)
     assert counts == {"sent": 3, "skipped": 6}  # before_3 and last_day skipped for each
     db.session.commit()
     rows = db.session.execute(select(Reminder.kind, Reminder.scheduled_at, Reminder.created_at,
@@ -117,9 +117,9 @@ def test_down_across_every_moment_only_the_overdue_notice_goes(round_world):
 def test_killed_mid_sweep_loses_nothing(round_world):
     _round, deadline, *_ = round_world
     moment = _local(deadline, 3, 8) + timedelta(minutes=1)
-    sweep(now=moment)
+    sweep(now=moment, zone=ZONE)
     db.session.rollback()  # the process died before committing
-    assert sweep(now=moment + timedelta(minutes=1)) == {"sent": 3, "skipped": 0}
+    assert sweep(now=moment + timedelta(minutes=1), zone=ZONE) == {"sent": 3, "skipped": 0}
 
 
 def test_two_schedulers_at_once_send_each_reminder_once(round_world, app_factory, backend):
@@ -132,7 +132,7 @@ def test_two_schedulers_at_once_send_each_reminder_once(round_world, app_factory
     def run(app):
         with app.app_context():
             barrier.wait()
-            results.append(sweep(now=moment))
+            results.append(sweep(now=moment, zone=ZONE))
             db.session.commit()
             db.session.remove()
 
@@ -160,7 +160,7 @@ def test_sweep_queries_do_not_grow_with_agencies(app, round_world):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1))
+        sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1), zone=ZONE)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]

@@ -11,7 +11,7 @@ from commentflow.extensions import db
 from commentflow.responses import services
 from commentflow.responses.models import Comment, Response, ResponseKind, ResponseState
 from commentflow.responses.services import CommentData, ReplyLetter
-from tests.factories import make_agency, make_sent_round, make_user
+from tests.factories import ZONE, make_agency, make_sent_round, make_user
 
 PDF = b"%PDF-1.4\n% scan\n"
 
@@ -41,7 +41,8 @@ def test_whole_flow_register_assign_draft_return_approve_submit(agency_world):
     services.register_request(recipient, 970, date(2024, 7, 21), actor=people["clerk"],
                               now=_now())
     services.assign(recipient, people["staff"].id, [people["colleague"].id], None,
-                    "Chủ trì nghiên cứu, tham mưu", actor=people["leader"], now=_now())
+                    "Chủ trì nghiên cứu, tham mưu", actor=people["leader"], now=_now(),
+                    zone=ZONE)
     response = services.working_response(recipient, actor=people["staff"], now=_now())
     for key in ("III.2.a", "PL.2.b"):
         services.save_comment(response, CommentData(f"Đề nghị làm rõ {key}",
@@ -77,14 +78,14 @@ def test_only_the_assigned_people_draft_once_assigned(agency_world):
     round_, recipient, lead, people, _ = agency_world
     services.working_response(recipient, actor=people["colleague"], now=_now())  # no assignment
     services.assign(recipient, people["staff"].id, [], None, "", actor=people["leader"],
-                    now=_now())
+                    now=_now(), zone=ZONE)
     with pytest.raises(PermissionDenied):
         services.working_response(recipient, actor=people["colleague"], now=_now())
     with pytest.raises(PermissionDenied):
         services.working_response(recipient, actor=people["clerk"], now=_now())
     with pytest.raises(PermissionDenied):
         services.assign(recipient, people["staff"].id, [], None, "", actor=people["staff"],
-                        now=_now())
+                        now=_now(), zone=ZONE)
 
 
 def test_stale_save_is_refused_and_both_texts_are_kept(agency_world):

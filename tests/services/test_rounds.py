@@ -13,7 +13,7 @@ from commentflow.notifications.models import Notification
 from commentflow.responses.tracker import TrackerState, state_of, tracker_rows
 from commentflow.rounds import letters, services
 from commentflow.rounds.models import RoundState
-from tests.factories import make_agency, make_group, make_round, make_user
+from tests.factories import ZONE, make_agency, make_group, make_round, make_user
 
 
 @pytest.fixture
@@ -32,13 +32,13 @@ def _now():
 
 def test_deadline_written_as_before_a_day_means_local_midnight():
     # "chậm nhất đến trước ngày 10/7/2024" = 00:00 of 10 July in Hồ Chí Minh City = 17:00 UTC.
-    assert local_to_utc(datetime(2024, 7, 10).date(), time(0, 0)) == \
+    assert local_to_utc(datetime(2024, 7, 10).date(), time(0, 0), ZONE) == \
         datetime(2024, 7, 9, 17, 0, tzinfo=UTC)
 
 
 def test_round_is_open_until_one_minute_before_and_closed_one_minute_after(app, lead,
                                                                           agencies):
-    deadline = local_to_utc((_now() + timedelta(days=10)).date(), time(0, 0))
+    deadline = local_to_utc((_now() + timedelta(days=10)).date(), time(0, 0), ZONE)
     round_ = make_round(lead, agencies, deadline_at=deadline, open_=True)
     db.session.commit()
     db.session.expire_all()  # read the deadline back from the database
@@ -48,8 +48,9 @@ def test_round_is_open_until_one_minute_before_and_closed_one_minute_after(app, 
     assert not round_.accepts_answers(deadline)
     assert not round_.accepts_answers(deadline + timedelta(minutes=1))
     recipient = round_.recipients[0]
-    assert state_of(recipient, round_, deadline - timedelta(minutes=1)) is TrackerState.SENT
-    assert state_of(recipient, round_, deadline + timedelta(minutes=1)) is \
+    assert state_of(recipient, round_, deadline - timedelta(minutes=1),
+                    zone=ZONE) is TrackerState.SENT
+    assert state_of(recipient, round_, deadline + timedelta(minutes=1), zone=ZONE) is \
         TrackerState.NO_ANSWER
 
 
@@ -63,17 +64,17 @@ def test_draft_can_change_everything_then_opening_freezes_it(app, lead, agencies
                               letter_notation="syt-tccb",
                               version_ids=[v.id for v in round_.versions],
                               agency_ids=[a.id for a in agencies])
-    services.update_round(round_, data, actor=lead, now=_now())
+    services.update_round(round_, data, actor=lead, now=_now(), zone=ZONE)
     assert (round_.subject, round_.signer_head_title, round_.letter_notation) == \
         ("V/v góp ý lần 2", "GIÁM ĐỐC", "SYT-TCCB")
     assert len(round_.recipients) == 3
-    services.open_round(round_, actor=lead, now=_now())
+    services.open_round(round_, actor=lead, now=_now(), zone=ZONE)
     assert round_.state is RoundState.OPEN
     assert all(v.circulated_at for v in round_.versions)
     with pytest.raises(ValidationFailed, match="chỉ còn gia hạn"):
-        services.update_round(round_, data, actor=lead, now=_now())
+        services.update_round(round_, data, actor=lead, now=_now(), zone=ZONE)
     with pytest.raises(ValidationFailed, match="đã được gửi"):
-        services.open_round(round_, actor=lead, now=_now())
+        services.open_round(round_, actor=lead, now=_now(), zone=ZONE)
 
 
 def test_opening_notifies_every_user_of_every_recipient(app, lead, agencies):
@@ -88,16 +89,16 @@ def test_opening_notifies_every_user_of_every_recipient(app, lead, agencies):
 def test_opening_needs_a_draft_and_recipients(app, lead):
     round_ = make_round(lead, [])
     with pytest.raises(ValidationFailed, match="nơi nhận"):
-        services.open_round(round_, actor=lead, now=_now())
+        services.open_round(round_, actor=lead, now=_now(), zone=ZONE)
 
 
 def test_past_deadline_is_refused_and_a_short_one_asks_to_confirm(app, lead, agencies):
     with pytest.raises(ValidationFailed, match="sau thời điểm hiện tại"):
         make_round(lead, agencies, deadline_at=_now() - timedelta(minutes=1))
     with pytest.raises(services.NeedsConfirmation, match="ngắn hơn 5 ngày"):
-        services.check_deadline(_now() + timedelta(days=2), now=_now(), confirmed=False)
-    services.check_deadline(_now() + timedelta(days=2), now=_now(), confirmed=True)
-    services.check_deadline(_now() + timedelta(days=6), now=_now(), confirmed=False)
+        services.check_deadline(_now() + timedelta(days=2), now=_now(), confirmed=False, zone=ZONE)
+    services.check_deadline(_now() + timedelta(days=2), now=_now(), confirmed=True, zone=ZONE)
+    services.check_deadline(_now() + timedelta(days=6), now=_now(), confirmed=False, zone=ZONE)
 
 
 def test_extension_for_all_and_for_one_agency(app, lead, agencies):
@@ -105,11 +106,11 @@ def test_extension_for_all_and_for_one_agency(app, lead, agencies):
     first, second = round_.recipients[0], round_.recipients[1]
     old = round_.deadline_at
     services.extend_for_agency(first, old + timedelta(days=3), "Đơn vị xin lùi hạn",
-                               actor=lead, now=_now())
+                               actor=lead, now=_now(), zone=ZONE)
     assert first.deadline_at == old + timedelta(days=3) and second.deadline_at == old
     at_old_deadline = old + timedelta(minutes=1)
     assert first.is_overdue(at_old_deadline) is False and second.is_overdue(at_old_deadline)
-    services.extend_deadline(round_, old + timedelta(days=5), actor=lead, now=_now())
+    services.extend_deadline(round_, old + timedelta(days=5), actor=lead, now=_now(), zone=ZONE)
     assert first.deadline_at == old + timedelta(days=5)  # its shorter extension is superseded
     assert second.deadline_at == old + timedelta(days=5)
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
@@ -119,34 +120,34 @@ def test_extension_for_all_and_for_one_agency(app, lead, agencies):
 def test_extensions_need_a_later_deadline_and_a_reason(app, lead, agencies):
     round_ = make_round(lead, agencies, open_=True)
     with pytest.raises(ValidationFailed, match="sau hạn hiện tại"):
-        services.extend_deadline(round_, round_.deadline_at, actor=lead, now=_now())
+        services.extend_deadline(round_, round_.deadline_at, actor=lead, now=_now(), zone=ZONE)
     with pytest.raises(ValidationFailed, match="lý do"):
         services.extend_for_agency(round_.recipients[0], round_.deadline_at + timedelta(days=1),
-                                   " ", actor=lead, now=_now())
+                                   " ", actor=lead, now=_now(), zone=ZONE)
 
 
 def test_recipients_can_be_added_to_an_open_round(app, lead, agencies):
     round_ = make_round(lead, agencies[:1], open_=True)
     newcomer = make_user(agency=agencies[2])
     added = services.add_recipients(round_, [], [agencies[1].id, agencies[2].id], actor=lead,
-                                    now=_now())
+                                    now=_now(), zone=ZONE)
     assert [r.agency_id for r in added] == [agencies[1].id, agencies[2].id]
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == newcomer.id)) == 1
     with pytest.raises(ValidationFailed, match="đã có"):
-        services.add_recipients(round_, [], [agencies[1].id], actor=lead, now=_now())
+        services.add_recipients(round_, [], [agencies[1].id], actor=lead, now=_now(), zone=ZONE)
 
 
 def test_close_early_is_explicit_and_only_from_open(app, lead, agencies):
     round_ = make_round(lead, agencies)
     with pytest.raises(ValidationFailed):
         services.close_round(round_, actor=lead, now=_now())
-    services.open_round(round_, actor=lead, now=_now(), confirmed=True)
+    services.open_round(round_, actor=lead, now=_now(), confirmed=True, zone=ZONE)
     services.close_round(round_, actor=lead, now=_now())
     assert round_.state is RoundState.CLOSED and not round_.accepts_answers(_now())
     with pytest.raises(ValidationFailed):
         services.extend_deadline(round_, round_.deadline_at + timedelta(days=1), actor=lead,
-                                 now=_now())
+                                 now=_now(), zone=ZONE)
 
 
 def test_only_the_lead_offices_staff_manage_its_round(app, lead, agencies):
@@ -155,7 +156,7 @@ def test_only_the_lead_offices_staff_manage_its_round(app, lead, agencies):
     other_lead = make_user(roles=(Role.LEAD_STAFF,))
     for actor in (colleague_leader, other_lead):
         with pytest.raises(PermissionDenied):
-            services.open_round(round_, actor=actor, now=_now())
+            services.open_round(round_, actor=actor, now=_now(), zone=ZONE)
 
 
 def test_groups_expand_in_protocol_order_without_the_lead_office(app, lead):
@@ -180,7 +181,7 @@ def test_tracker_queries_do_not_grow_with_recipients(app, lead, count):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        rows = tracker_rows(round_, now=_now())
+        rows = tracker_rows(round_, now=_now(), zone=ZONE)
         assert len(rows) == count and all(r.groups == [group] for r in rows)
         assert all(r.recipient.agency.name for r in rows)
     finally:

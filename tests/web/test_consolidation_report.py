@@ -19,7 +19,7 @@ from commentflow.responses.services import (
     record_paper_reply,
 )
 from tests.conftest import csrf_token_from
-from tests.factories import make_agency, make_group, make_round, make_user
+from tests.factories import ZONE, make_agency, make_group, make_round, make_user
 
 SAME = "Đề nghị bổ sung cơ chế phối hợp."
 
@@ -164,8 +164,8 @@ def test_draft_with_comments_in_the_margin(app, login_as):
         subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
         deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
         letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
-        agency_ids=[agency.id]), actor=staff, now=now)
-    open_round(round_, actor=staff, now=now)
+        agency_ids=[agency.id]), actor=staff, now=now, zone=ZONE)
+    open_round(round_, actor=staff, now=now, zone=ZONE)
     sections = {s.key: s for s in draft.latest_version.sections}
     record_paper_reply(round_.recipients[0], ReplyLetter("1", "STC-VP", date(2024, 7, 8)), [
         CommentData("Làm rõ điểm này.", sections["III.2.a"].id),
@@ -208,8 +208,8 @@ def test_a_round_of_two_drafts_has_a_table_and_a_margin_document_per_draft(app, 
         subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
         deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
         letter_notation="SYT-TCCB", version_ids=[plan.latest_version.id, annex.latest_version.id],
-        agency_ids=[agency.id]), actor=staff, now=now)
-    open_round(round_, actor=staff, now=now)
+        agency_ids=[agency.id]), actor=staff, now=now, zone=ZONE)
+    open_round(round_, actor=staff, now=now, zone=ZONE)
     on_plan = {s.key: s.id for s in plan.latest_version.sections}
     on_annex = {s.key: s.id for s in annex.latest_version.sections}
     record_paper_reply(round_.recipients[0], ReplyLetter("1", "STC-VP", date(2024, 7, 8)), [

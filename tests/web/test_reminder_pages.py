@@ -9,7 +9,7 @@ from commentflow.notifications.models import OutboxMessage
 from commentflow.reminders.services import sweep
 from commentflow.rounds.models import Round
 from tests.conftest import csrf_token_from
-from tests.factories import make_agency, make_round, make_user
+from tests.factories import ZONE, make_agency, make_round, make_user
 
 
 def test_lead_office_sees_who_was_reminded_and_changes_the_rules(app, login_as):
@@ -17,7 +17,7 @@ def test_lead_office_sees_who_was_reminded_and_changes_the_rules(app, login_as):
     agency = make_agency(name="Sở Nội vụ")
     make_user(agency=agency, roles=(Role.STAFF,), email="nv@example.vn")
     round_ = make_round(lead, [agency], open_=True)
-    sweep(now=round_.deadline_at + timedelta(minutes=1))
+    sweep(now=round_.deadline_at + timedelta(minutes=1), zone=ZONE)
     message = db.session.scalar(select(OutboxMessage).where(
         OutboxMessage.kind == "reminder.overdue"))
     message.attempts, message.last_error = 2, "ConnectionRefusedError: [Errno 111]"

@@ -31,7 +31,7 @@ from commentflow.responses.services import (
     working_response,
 )
 from commentflow.rounds.services import close_round
-from tests.factories import make_agency, make_round, make_user
+from tests.factories import ZONE, make_agency, make_round, make_user
 
 CANARY = re.compile(r"CANARY-\w+|23/11/2031|2031-11-23|23-11-2031|tháng 11 năm 2031")
 SECRET_DUE = date(2031, 11, 23)
@@ -57,7 +57,7 @@ def world(app):
     # Agency A: registered, assigned with a note and a due date, drafting, sent back.
     register_request(rec_a, 12, now.date(), actor=a[Role.CLERK], now=now)
     assign(rec_a, a[Role.STAFF].id, [], SECRET_DUE, "CANARY-ASSIGN ghi chú giao việc",
-           actor=a[Role.LEADER], now=now)
+           actor=a[Role.LEADER], now=now, zone=ZONE)
     drafting = working_response(rec_a, actor=a[Role.STAFF], now=now)
     unsent = save_comment(drafting, CommentData("CANARY-COMMENT nội dung chưa gửi", section.id,
                                                 "CANARY-WORDING", "CANARY-REASON"),
@@ -67,7 +67,7 @@ def world(app):
     return_response(drafting, "CANARY-RETURN sửa lại", actor=a[Role.LEADER], now=now)
     # Agency B answers for real, so that every page has something to show.
     register_request(rec_b, 3, now.date(), actor=b[Role.CLERK], now=now)
-    assign(rec_b, b[Role.STAFF].id, [], None, "", actor=b[Role.LEADER], now=now)
+    assign(rec_b, b[Role.STAFF].id, [], None, "", actor=b[Role.LEADER], now=now, zone=ZONE)
     answer = working_response(rec_b, actor=b[Role.STAFF], now=now)
     sent = save_comment(answer, CommentData("Ý kiến đã gửi", section.id), actor=b[Role.STAFF],
                         now=now)
