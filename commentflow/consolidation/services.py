@@ -6,19 +6,18 @@ from sqlalchemy.orm import joinedload
 from commentflow.audit.services import record_event
 from commentflow.consolidation.grouping import suggest
 from commentflow.consolidation.models import Disposition, DispositionKind
+from commentflow.consolidation.permissions import can_approve, can_decide
 from commentflow.consolidation.queries import in_force, open_count
 from commentflow.core.errors import PermissionDenied, ValidationFailed
-from commentflow.core.roles import Role
 from commentflow.core.text import normalize_multiline
 from commentflow.extensions import db
 from commentflow.notifications.services import notify_agency
 from commentflow.responses.models import Comment
 from commentflow.rounds.models import Round, RoundState
-from commentflow.rounds.permissions import can_manage_round
 
 
 def _require_staff(round_: Round, actor) -> None:
-    if not can_manage_round(actor, round_):
+    if not can_decide(actor, round_):
         raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tổng hợp ý kiến."))
     _require_undecided(round_)
 
@@ -32,7 +31,7 @@ def _require_undecided(round_: Round) -> None:
 
 
 def _require_leader(round_: Round, actor) -> None:
-    if actor is None or actor.agency_id != round_.agency_id or not actor.has_role(Role.LEADER):
+    if not can_approve(actor, round_):
         raise PermissionDenied(_("Chỉ lãnh đạo cơ quan chủ trì được duyệt."))
 
 

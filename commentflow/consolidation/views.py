@@ -13,6 +13,7 @@ from commentflow.consolidation.forms import (
     IdsForm,
 )
 from commentflow.consolidation.models import KIND_LABELS, DispositionKind
+from commentflow.consolidation.permissions import can_approve
 from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
@@ -60,7 +61,7 @@ def workspace(round_id: int):
         export_form=ExportForm(request.args), kinds=KIND_LABELS, quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
         page_args=args, section_links=section_links,
-        is_leader=current_user.has_role(Role.LEADER))
+        is_leader=can_approve(current_user, round_))
 
 
 def _act(round_id, form, action, success):

@@ -142,12 +142,8 @@ def submitted_response(recipient: RoundRecipient) -> Response | None:
 def _require_drafting(recipient: RoundRecipient, actor, now) -> None:
     if not can_draft(actor, recipient, assignment_of(recipient)):
         raise PermissionDenied(_("Bạn không được giao soạn ý kiến cho văn bản này."))
-    if not _accepts(recipient, now):
+    if not recipient.accepts_answers(now):
         raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc."))
-
-
-def _accepts(recipient: RoundRecipient, now) -> bool:
-    return recipient.round.state is RoundState.OPEN and not recipient.is_overdue(now)
 
 
 def _lock(recipient: RoundRecipient) -> None:
@@ -354,7 +350,7 @@ def submit_response(response: Response, letter: ReplyLetter, *, actor, now) -> R
     recipient = response.recipient
     if not can_approve(actor, recipient):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được duyệt và gửi ý kiến."))
-    if not _accepts(recipient, now):
+    if not recipient.accepts_answers(now):
         raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc; không gửi "
                                  "được nữa."))
     _check_letter(letter)
@@ -368,7 +364,7 @@ def agree(recipient: RoundRecipient, letter: ReplyLetter, *, actor, now) -> Resp
     """ "Thống nhất với nội dung dự thảo, không có ý kiến khác" — still a numbered letter."""
     if not can_approve(actor, recipient):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được duyệt và gửi ý kiến."))
-    if not _accepts(recipient, now):
+    if not recipient.accepts_answers(now):
         raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc; không gửi "
                                  "được nữa."))
     _check_letter(letter)

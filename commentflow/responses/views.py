@@ -92,6 +92,7 @@ def panel_context(round_, recipient) -> dict:
         "can_assign": can_assign(current_user, recipient),
         "can_draft": can_draft(current_user, recipient, assignment),
         "can_approve": can_approve(current_user, recipient),
+        "accepts_answers": recipient.accepts_answers(now_utc()),
         "register_form": register_form, "assign_form": assign_form,
         "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
         "outcomes": published_outcomes(round_, recipient),

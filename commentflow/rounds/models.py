@@ -124,8 +124,6 @@ class Round(db.Model):
     def is_past_deadline(self, now: datetime) -> bool:
         return now >= self.deadline_at
 
-    def accepts_answers(self, now: datetime) -> bool:
-        return self.state is RoundState.OPEN and not self.is_past_deadline(now)
 
 
 class RoundRecipient(db.Model):
@@ -157,3 +155,8 @@ class RoundRecipient(db.Model):
 
     def is_overdue(self, now: datetime) -> bool:
         return now >= self.deadline_at
+
+    def accepts_answers(self, now: datetime) -> bool:
+        """"Can this agency still answer?" — the one rule pages and services ask: the round
+        is open and this agency's own deadline (with any extension) has not passed."""
+        return self.round.state is RoundState.OPEN and not self.is_overdue(now)

@@ -11,10 +11,15 @@ def can_manage_round(user: User | None, round_: Round) -> bool:
     return can_create_rounds(user) and user.agency_id == round_.agency_id
 
 
+def can_list_rounds(user: User | None) -> bool:
+    """Lead-office staff and leaders follow rounds (the menu's "Lấy ý kiến")."""
+    return user is not None and user.is_active and (user.has_role(Role.LEAD_STAFF)
+                                                    or user.has_role(Role.LEADER))
+
+
 def can_follow_round(user: User | None, round_: Round) -> bool:
     """The lead office's staff and leaders see its rounds and their trackers."""
-    return (user is not None and user.is_active and user.agency_id == round_.agency_id
-            and (user.has_role(Role.LEAD_STAFF) or user.has_role(Role.LEADER)))
+    return can_list_rounds(user) and user.agency_id == round_.agency_id
 
 
 def recipient_for(user: User | None, round_: Round) -> RoundRecipient | None:

@@ -44,10 +44,10 @@ def test_round_is_open_until_one_minute_before_and_closed_one_minute_after(app, 
     db.session.expire_all()  # read the deadline back from the database
     stored = round_.deadline_at
     assert stored == deadline and stored.tzinfo is not None
-    assert round_.accepts_answers(deadline - timedelta(minutes=1))
-    assert not round_.accepts_answers(deadline)
-    assert not round_.accepts_answers(deadline + timedelta(minutes=1))
     recipient = round_.recipients[0]
+    assert recipient.accepts_answers(deadline - timedelta(minutes=1))
+    assert not recipient.accepts_answers(deadline)
+    assert not recipient.accepts_answers(deadline + timedelta(minutes=1))
     assert state_of(recipient, round_, deadline - timedelta(minutes=1),
                     zone=ZONE) is TrackerState.SENT
     assert state_of(recipient, round_, deadline + timedelta(minutes=1), zone=ZONE) is \
@@ -144,7 +144,7 @@ def test_close_early_is_explicit_and_only_from_open(app, lead, agencies):
         services.close_round(round_, actor=lead, now=_now())
     services.open_round(round_, actor=lead, now=_now(), confirmed=True, zone=ZONE)
     services.close_round(round_, actor=lead, now=_now())
-    assert round_.state is RoundState.CLOSED and not round_.accepts_answers(_now())
+    assert round_.state is RoundState.CLOSED and not round_.recipients[0].accepts_answers(_now())
     with pytest.raises(ValidationFailed):
         services.extend_deadline(round_, round_.deadline_at + timedelta(days=1), actor=lead,
                                  now=_now(), zone=ZONE)
