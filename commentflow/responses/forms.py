@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from commentflow.responses.models import MAX_COMMENT_CHARS
 from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField, SubForm
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -41,10 +42,10 @@ class CommentForm(Form):
     section_id = HiddenField()
     revision = HiddenField()
     text = TextAreaField(_l("Nội dung góp ý"), validators=[
-        DataRequired(_l("Nội dung góp ý không được để trống.")), Length(max=20000)])
+        DataRequired(_l("Nội dung góp ý không được để trống.")), Length(max=MAX_COMMENT_CHARS)])
     proposed_wording = TextAreaField(_l("Đề nghị sửa lại thành"),
-                                     validators=[Optional(), Length(max=20000)])
-    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=20000)])
+                                     validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
 
 
 class ReturnForm(Form):
@@ -68,10 +69,11 @@ class PaperCommentForm(SubForm):
 
     section_id = SelectField(_l("Mục"), coerce=lambda v: int(v) if v else None,
                              validate_choice=False)
-    text = TextAreaField(_l("Nội dung góp ý"), validators=[Optional(), Length(max=20000)])
+    text = TextAreaField(_l("Nội dung góp ý"),
+                         validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
     proposed_wording = TextAreaField(_l("Đề nghị sửa lại thành"),
-                                     validators=[Optional(), Length(max=20000)])
-    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=20000)])
+                                     validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
+    reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
 
 
 class PaperReplyForm(ReplyLetterForm):

@@ -20,6 +20,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from commentflow.core.text import fold
 from commentflow.extensions import db
 
+#: The longest text of a comment, a proposed wording or a reason, in characters.
+MAX_COMMENT_CHARS = 20_000
 
 class Registration(db.Model):
     """The clerk's entry in the register of incoming documents ("Số: 970, Ngày: 21/7")."""

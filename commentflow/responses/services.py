@@ -11,12 +11,13 @@ from commentflow.audit.services import record_event
 from commentflow.core.dates import local_today
 from commentflow.core.db import insert_or_ignore
 from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
-from commentflow.core.text import normalize, normalize_multiline
+from commentflow.core.text import format_number, normalize, normalize_multiline
 from commentflow.core.uploads import check_not_empty, check_size
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
 from commentflow.notifications.services import notify_agency, notify_users
 from commentflow.responses.models import (
+    MAX_COMMENT_CHARS,
     Assignment,
     Comment,
     Registration,
@@ -217,6 +218,16 @@ def _check_section(response: Response, section_id: int | None) -> None:
         raise ValidationFailed(_("Mục này không thuộc dự thảo của đợt lấy ý kiến."))
 
 
+def _check_lengths(*texts: str) -> None:
+    """Every path that writes a comment keeps the limit the form states."""
+    longest = max(len(text) for text in texts)
+    if longest > MAX_COMMENT_CHARS:
+        raise ValidationFailed(_(
+            "Ý kiến dài %(n)s ký tự, quá giới hạn %(max)s ký tự cho mỗi ô. Hãy rút gọn hoặc "
+            "tách thành nhiều ý kiến.", n=format_number(longest),
+            max=format_number(MAX_COMMENT_CHARS)))
+
+
 @dataclass
 class CommentData:
     text: str
@@ -236,6 +247,7 @@ def save_comment(response: Response, data: CommentData, *, actor, now,
         raise ValidationFailed(_("Nội dung góp ý không được để trống."))
     _check_section(response, data.section_id)
     proposed, reason = normalize_multiline(data.proposed_wording), normalize_multiline(data.reason)
+    _check_lengths(text, proposed, reason)
     if comment is None:
         comment = Comment(response_id=response.id, section_id=data.section_id, text=text,
                           proposed_wording=proposed, reason=reason, author_id=actor.id,
@@ -387,6 +399,7 @@ def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
         if not normalize_multiline(data.text):
             continue
         _check_section(response, data.section_id)
+        _check_lengths(data.text, data.proposed_wording, data.reason)
         db.session.add(Comment(response_id=response.id, section_id=data.section_id,
                                text=normalize_multiline(data.text),
                                proposed_wording=normalize_multiline(data.proposed_wording),

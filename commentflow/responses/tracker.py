@@ -20,7 +20,7 @@ from commentflow.responses.models import (
     ResponseKind,
     ResponseState,
 )
-from commentflow.rounds.models import Round, RoundRecipient
+from commentflow.rounds.models import Round, RoundRecipient, RoundState
 
 
 class TrackerState(enum.Enum):
@@ -48,6 +48,10 @@ STATE_LABELS = {
     TrackerState.AGREED: _l("Thống nhất, không có ý kiến"),
     TrackerState.NO_ANSWER: _l("Không trả lời"),
 }
+
+
+#: After "Kết thúc nhận ý kiến" nobody answers any more, whatever the deadline said.
+ANSWERING_ENDED = (RoundState.CLOSED, RoundState.CONSOLIDATED, RoundState.PUBLISHED)
 
 
 @dataclass
@@ -83,8 +87,8 @@ def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
             return TrackerState.AGREED
         return (TrackerState.SUBMITTED_LATE if _late(facts.submitted, recipient, zone)
                 else TrackerState.SUBMITTED_ON_TIME)
-    if recipient.is_overdue(now):
-        return TrackerState.NO_ANSWER
+    if recipient.is_overdue(now) or round_.state in ANSWERING_ENDED:
+        return TrackerState.NO_ANSWER  # closing early ends the answering period too
     for flag, state in ((facts.drafting, TrackerState.DRAFTING),
                         (facts.assigned, TrackerState.ASSIGNED),
                         (facts.registered, TrackerState.REGISTERED),

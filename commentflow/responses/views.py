@@ -29,7 +29,7 @@ from commentflow.responses.forms import (
     ReturnForm,
 )
 from commentflow.responses.letters import comment_paragraphs, reply_letter
-from commentflow.responses.models import Comment, Response
+from commentflow.responses.models import MAX_COMMENT_CHARS, Comment, Response
 from commentflow.responses.permissions import (
     can_approve,
     can_assign,
@@ -148,7 +148,8 @@ def draft(round_id: int):
     return render_template("responses/draft.html", round_=round_, recipient=recipient,
                            response=response, by_section=by_section,
                            documents=[(v, document(v)) for v in round_.versions],
-                           form=CommentForm(), field_labels=FIELD_LABELS)
+                           form=CommentForm(), field_labels=FIELD_LABELS,
+                           max_chars=MAX_COMMENT_CHARS)
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):

@@ -187,3 +187,18 @@ def test_tracker_queries_do_not_grow_with_recipients(app, lead, count):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) <= 7, statements  # the same for 10 and for 500 recipients
+
+
+def test_closing_early_makes_the_silent_agencies_silent_everywhere(app, lead, agencies):
+    """Closing before the deadline used to leave non-responders "sent": the tracker showed
+    no silent agency and the report's opening part never named them."""
+    from commentflow.consolidation.gathering import report_data
+
+    round_ = make_round(lead, agencies, open_=True, silence_is_agreement=True)
+    services.close_round(round_, actor=lead, now=_now())
+    rows = tracker_rows(round_, now=_now(), zone=ZONE)
+    assert {r.state for r in rows} == {TrackerState.NO_ANSWER}
+    assert all(r.deemed_agreement for r in rows)
+    report = report_data(round_, now=_now(), zone=ZONE)
+    assert sorted(report.silent) == sorted(a.name for a in agencies)
+    assert report.silence_is_agreement

@@ -230,3 +230,23 @@ def test_users_of_one_agency_starting_its_answer_at_once_share_one_response(
     assert len(responses) == 1
     assert sorted(c.text for c in responses[0].comments) == \
         sorted(f"Ý kiến số {n}" for n in range(len(clients)))
+
+
+def test_the_comment_limit_holds_on_the_autosave_too(app, login_as, world):
+    """A 25,280-character comment was stored through the autosave although the form says
+    20,000: every path that writes a comment keeps the limit, with a clear message."""
+    staff = _client(app, login_as, world["staff"])
+    too_long = "Đề nghị bổ sung. " * 1487  # 25,279 characters
+    reply = _comment(staff, world, "I.1.a", too_long)
+    assert reply.status_code == 422
+    assert "quá giới hạn 20.000 ký tự" in reply.get_json()["error"]
+    saved = _comment(staff, world, "I.1.a", "Ngắn gọn.")
+    assert saved.status_code == 201
+    update = staff.post(saved.get_json()["url"], headers=JSON, data={
+        "csrf_token": _token(staff, world), "text": "x" * 20_001,
+        "revision": saved.get_json()["revision"]})
+    assert update.status_code == 422
+    db.session.rollback()
+    assert [c.text for c in db.session.scalars(select(Comment))] == ["Ngắn gọn."]
+    page = staff.get(f"/inbox/{world['round'].id}/draft").get_data(as_text=True)
+    assert 'maxlength="20000"' in page and "tối đa 20.000 ký tự" in page
