@@ -78,7 +78,8 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
         round_ = create_round(RoundData(
             subject="V/v góp ý dự thảo", place="Kiên Giang", letter_date=now.date(),
             deadline_at=now + timedelta(days=10), signer_position="Giám đốc",
-            signer_name="A", letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
+            signer_name="A", letter_number="2159", letter_notation="SYT-TCCB",
+            version_ids=[draft.latest_version.id],
             agency_ids=ids), actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
         open_round(round_, actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
         sections = [s.id for s in draft.latest_version.sections if s.is_commentable]

@@ -22,11 +22,21 @@ def comment_paragraphs(response: Response) -> list[str]:
     return paragraphs
 
 
+def request_reference(round_) -> str:
+    """ "số 2159/SYT-TCCB ngày 02/07/2024", or only what is known — never a half reference
+    such as "số SYT-TCCB" (rounds sent before a number was required)."""
+    parts = []
+    if round_.letter_number:
+        parts.append(f"số {round_.reference}")
+    if round_.letter_date:
+        parts.append(f"ngày {format_short_date(round_.letter_date)}")
+    return " ".join(parts)
+
+
 def reply_letter(response: Response, *, signer) -> Letter:
     recipient = response.recipient
     round_, agency = recipient.round, recipient.agency
-    request = (f"Công văn số {round_.reference} ngày {format_short_date(round_.letter_date)} "
-               f"của {round_.agency.name}")
+    request = f"Công văn {request_reference(round_)} của {round_.agency.name}"
     subject = round_.subject.removeprefix("V/v ").strip()
     opening = f"Phúc đáp {request} về việc {subject}; sau khi nghiên cứu, {agency.name}"
     if response.kind is ResponseKind.AGREED:

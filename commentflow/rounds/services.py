@@ -182,6 +182,10 @@ def open_round(round_: Round, *, actor, now, zone: str, confirmed: bool = False)
         raise ValidationFailed(_("Hãy chọn dự thảo cần lấy ý kiến."))
     if not round_.recipients:
         raise ValidationFailed(_("Hãy chọn nơi nhận (nhóm hoặc từng cơ quan, đơn vị)."))
+    if not round_.letter_number or not round_.letter_notation or not round_.letter_date:
+        raise ValidationFailed(_(
+            "Hãy ghi số, ký hiệu và ngày của công văn (như văn thư đã cấp số) trước khi gửi: "
+            "các đơn vị trả lời \"Phúc đáp Công văn số …\" theo số này."))
     check_deadline(round_.deadline_at, now=now, zone=zone, confirmed=confirmed)
     round_.state = RoundState.OPEN
     round_.opened_at = now

@@ -1,5 +1,5 @@
 """Round use cases: every state transition, deadlines at the boundary, extensions, recipients."""
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -61,7 +61,7 @@ def test_draft_can_change_everything_then_opening_freezes_it(app, lead, agencies
                               deadline_at=_now() + timedelta(days=20),
                               signer_position="Phó Giám đốc", signer_name="Lê Văn A",
                               signer_authority="KT.", signer_head_title="Giám đốc",
-                              letter_notation="syt-tccb",
+                              letter_number="2160", letter_notation="syt-tccb",
                               version_ids=[v.id for v in round_.versions],
                               agency_ids=[a.id for a in agencies])
     services.update_round(round_, data, actor=lead, now=_now(), zone=ZONE)
@@ -202,3 +202,26 @@ def test_closing_early_makes_the_silent_agencies_silent_everywhere(app, lead, ag
     report = report_data(round_, now=_now(), zone=ZONE)
     assert sorted(report.silent) == sorted(a.name for a in agencies)
     assert report.silence_is_agreement
+
+
+def test_a_round_is_sent_only_with_its_number_and_date(app, lead, agencies):
+    """A round sent without a number could never get one, and every reply then said
+    "Phúc đáp Công văn số SYT-TCCB"."""
+    round_ = make_round(lead, agencies, letter_number="")
+    with pytest.raises(ValidationFailed, match="số, ký hiệu và ngày"):
+        services.open_round(round_, actor=lead, now=_now(), zone=ZONE, confirmed=True)
+    assert round_.state is RoundState.DRAFT
+
+
+def test_a_reply_never_cites_half_a_reference(app, lead, agencies):
+    """Rounds sent before the number was required: the reply names the date, not "số X"."""
+    from commentflow.responses.letters import reply_letter
+    from commentflow.responses.services import ReplyLetter, agree
+
+    round_ = make_round(lead, agencies, open_=True)
+    round_.letter_number = ""  # as stored by a round sent before the rule
+    leader = make_user(agency=agencies[0], roles=(Role.LEADER,))
+    response = agree(round_.recipients[0], ReplyLetter("5", "STC-VP", date(2024, 7, 8)),
+                     actor=leader, now=_now())
+    body = " ".join(reply_letter(response, signer=leader).body)
+    assert "Công văn ngày 02/07/2024 của" in body and "số SYT-TCCB" not in body

@@ -163,7 +163,7 @@ def test_draft_with_comments_in_the_margin(app, login_as):
     round_ = create_round(RoundData(
         subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
         deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
-        letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
+        letter_number="2159", letter_notation="SYT-TCCB", version_ids=[draft.latest_version.id],
         agency_ids=[agency.id]), actor=staff, now=now, zone=ZONE)
     open_round(round_, actor=staff, now=now, zone=ZONE)
     sections = {s.key: s for s in draft.latest_version.sections}
@@ -207,7 +207,8 @@ def test_a_round_of_two_drafts_has_a_table_and_a_margin_document_per_draft(app, 
     round_ = create_round(RoundData(
         subject="V/v góp ý", place="Kiên Giang", letter_date=now.date(),
         deadline_at=now + timedelta(days=10), signer_position="Giám đốc", signer_name="A",
-        letter_notation="SYT-TCCB", version_ids=[plan.latest_version.id, annex.latest_version.id],
+        letter_number="2159", letter_notation="SYT-TCCB",
+        version_ids=[plan.latest_version.id, annex.latest_version.id],
         agency_ids=[agency.id]), actor=staff, now=now, zone=ZONE)
     open_round(round_, actor=staff, now=now, zone=ZONE)
     on_plan = {s.key: s.id for s in plan.latest_version.sections}
