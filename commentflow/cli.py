@@ -10,7 +10,7 @@ from commentflow.accounts.models import Role, User, UserRole
 from commentflow.accounts.passwords import check_new_password, hash_password
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import DomainError
-from commentflow.demo.services import build_demo
+from commentflow.demo.services import build_demo, erase_everything, has_data
 from commentflow.directory.models import Agency, AgencyKind
 from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import read_draft
@@ -29,9 +29,25 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("demo")
     @click.option("--password", help="Use this password for every demo user "
                                      "(default: a new random one each).")
-    def demo(password):
-        """Create the Kiên Giang demo province and print the demo users' credentials."""
+    @click.option("--reset", is_flag=True, help="Erase ALL data and build the demo anew "
+                                                "(asks first).")
+    @click.option("--yes", is_flag=True, help="Do not ask before --reset erases the data.")
+    def demo(password, reset, yes):
+        """Load the Kiên Giang demo province into an empty database and print its logins.
 
+        A database that has users is never changed (passwords someone changed stay); with
+        --reset everything is erased first, after confirmation."""
+        if has_data() and not reset:
+            click.echo("Cơ sở dữ liệu đã có dữ liệu: không thay đổi gì (mật khẩu giữ nguyên). "
+                       "Muốn dựng lại dữ liệu mẫu từ đầu: flask --app app demo --reset")
+            return
+        if reset and has_data():
+            if not yes and not click.confirm(
+                    "Xóa TOÀN BỘ dữ liệu (người dùng, dự thảo, đợt lấy ý kiến, ý kiến) rồi dựng "
+                    "lại dữ liệu mẫu?", default=False):
+                click.echo("Đã hủy; không thay đổi gì.")
+                return
+            erase_everything()
         credentials = build_demo(now=now_utc(), password=password)
         db.session.commit()
         click.echo("Dữ liệu mẫu đã sẵn sàng. Tài khoản đăng nhập:")

@@ -2,7 +2,7 @@
 import secrets
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from commentflow.accounts.models import User, UserRole
 from commentflow.accounts.passwords import hash_password
@@ -57,8 +57,27 @@ def _ensure_groups(agencies, *, actor, now) -> None:
                                                    agency_ids=members), actor=actor, now=now)
 
 
+def has_data() -> bool:
+    """Whether anyone uses this database already (then the demo never touches it)."""
+    return db.session.scalar(select(User.id).limit(1)) is not None
+
+
+def erase_everything() -> None:
+    """Empty every table (for `demo --reset`, after the user confirmed): the schema and its
+    migration version stay."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
+                                + " RESTART IDENTITY CASCADE"))
+        return
+    for table in tables:
+        db.session.execute(table.delete())
+
+
 def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]]:
-    """Create what is missing; (re)set every demo user's password. Returns (login, pw, who)."""
+    """The demo province in an empty database (or completed where a part is missing);
+    returns each demo user's (login, password, who). Call it only where has_data() is
+    false or after erase_everything(): it sets the demo users' passwords."""
     agencies = _ensure_directory(now)
     credentials = []
     admin_password = password or secrets.token_urlsafe(9)

@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 
 from commentflow.accounts.models import Role, User
+from commentflow.accounts.passwords import hash_password
 from commentflow.directory.models import Agency, AgencyGroup
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
@@ -23,17 +24,40 @@ def test_demo_builds_the_kien_giang_province_and_prints_logins(app, runner):
     assert lead.agency.name == "Sở Y tế" and lead.roles == {Role.LEAD_STAFF}
 
 
-def test_demo_can_run_again_and_gives_new_passwords(app, runner):
+def _logs_in(app, username, password) -> bool:
+    client = app.test_client()
+    return client.post("/login", data={"csrf_token": csrf_token_from(client.get("/login")),
+                                       "username": username,
+                                       "password": password}).status_code == 302
+
+
+def test_starting_again_never_changes_existing_accounts(app, runner):
+    """`make run` loads the demo each time it starts: it used to reset every demo user's
+    password (and print them all), so a user who had changed one was silently reset."""
     runner.invoke(args=["demo", "--password", "mat-khau-demo-1"])
+    db.session.rollback()
+    user = db.session.scalar(select(User).where(User.username == "dung.syt"))
+    user.password_hash = hash_password("mat-khau-rieng-cua-dung")
+    db.session.commit()
     result = runner.invoke(args=["demo", "--password", "mat-khau-demo-2"])
+    assert result.exit_code == 0 and "không thay đổi gì" in result.output
+    assert "mat-khau-demo-2" not in result.output
+    assert _logs_in(app, "dung.syt", "mat-khau-rieng-cua-dung")
+    assert not _logs_in(app, "trang.syt", "mat-khau-demo-2")
+
+
+def test_reset_asks_first_then_rebuilds_the_demo(app, runner):
+    runner.invoke(args=["demo", "--password", "mat-khau-demo-1"])
+    refused = runner.invoke(args=["demo", "--reset", "--password", "mat-khau-demo-2"],
+                            input="n\n")
+    assert "Đã hủy" in refused.output
+    assert _logs_in(app, "trang.syt", "mat-khau-demo-1")
+    result = runner.invoke(args=["demo", "--reset", "--password", "mat-khau-demo-2"],
+                           input="y\n")
     assert result.exit_code == 0, result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count(Agency.id))) == 23
-    client = app.test_client()
-    response = client.post("/login", data={"csrf_token": csrf_token_from(client.get("/login")),
-                                           "username": "dung.syt",
-                                           "password": "mat-khau-demo-2"})
-    assert response.status_code == 302
+    assert _logs_in(app, "trang.syt", "mat-khau-demo-2")
 
 
 def test_create_admin_for_a_fresh_install(app, runner):
