@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from commentflow.core.text import fold
+
 
 @dataclass
 class ReportRow:
@@ -106,13 +108,29 @@ KIND_TEXT = {"accepted": "Tiếp thu", "partly": "Tiếp thu một phần",
 
 
 def answer_text(kind_label: str, text: str) -> str:
-    return f"{kind_label}. {text}".strip() if text else kind_label
+    """The last column: the disposition, then its explanation — once. Officers often start
+    the explanation with the disposition itself ("Tiếp thu, bổ sung vào dự thảo."): then the
+    explanation alone says it."""
+    text = text.strip()
+    if not text:
+        return kind_label
+    if fold(text).startswith(fold(kind_label)):
+        return text
+    return f"{kind_label}. {text}"
+
+
+def proposal_sentence(proposed: str) -> str:
+    """ 'Đề nghị sửa lại thành: "…".' — without a second full stop when the proposed wording
+    ends its own sentence."""
+    proposed = proposed.strip()
+    end = "" if proposed.endswith((".", "!", "?", "…", ";")) else "."
+    return f"Đề nghị sửa lại thành: \"{proposed}\"{end}"
 
 
 def comment_text(text: str, proposed: str, reason: str) -> str:
     parts = [text.strip()]
     if proposed:
-        parts.append(f"Đề nghị sửa lại thành: \"{proposed.strip()}\".")
+        parts.append(proposal_sentence(proposed))
     if reason:
         parts.append(f"Lý do: {reason.strip()}")
     return " ".join(parts)

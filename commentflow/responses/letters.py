@@ -1,6 +1,7 @@
 """The agency's reply letter ("Phúc đáp Công văn số …"), assembled for the .docx builder."""
 from commentflow.core.dates import format_short_date
 from commentflow.exports.letters import Letter
+from commentflow.exports.report import proposal_sentence
 from commentflow.responses.models import Response, ResponseKind
 
 
@@ -15,7 +16,7 @@ def comment_paragraphs(response: Response) -> list[str]:
                  comment.section.citation else "Ý kiến chung")
         text = f"{number}. {place}: {comment.text.strip()}"
         if comment.proposed_wording:
-            text += f" Đề nghị sửa lại thành: \"{comment.proposed_wording.strip()}\"."
+            text += " " + proposal_sentence(comment.proposed_wording)
         if comment.reason:
             text += f" Lý do: {comment.reason.strip()}"
         paragraphs.append(text)

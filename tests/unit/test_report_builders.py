@@ -2,12 +2,19 @@
 import io
 from datetime import date
 
+import pytest
 from docx import Document
 from docx.shared import Pt
 
 from commentflow.exports.consolidation_report import build_report_docx
 from commentflow.exports.margin_comments import MarginSection, build
-from commentflow.exports.report import ReportData, ReportGroup, ReportRow
+from commentflow.exports.report import (
+    ReportData,
+    ReportGroup,
+    ReportRow,
+    answer_text,
+    proposal_sentence,
+)
 
 HOSTILE = 'Đề nghị <w:p/> & "sửa" \x0b\x01điều 5\nDòng thứ hai'
 
@@ -56,3 +63,24 @@ def test_margin_comments_keep_lines_authors_and_ids():
     second = document.paragraphs[1]._p
     assert len(second.xpath(".//w:commentRangeStart")) == 2
     assert len(second.xpath(".//w:commentReference")) == 2
+
+
+@pytest.mark.parametrize("kind, text, expected", [
+    ("Tiếp thu", "Tiếp thu, bổ sung vào dự thảo.", "Tiếp thu, bổ sung vào dự thảo."),
+    ("Tiếp thu", "tiep thu, dieu chinh tai Muc IV.", "tiep thu, dieu chinh tai Muc IV."),
+    ("Tiếp thu", "Đã điều chỉnh tại Mục IV.", "Tiếp thu. Đã điều chỉnh tại Mục IV."),
+    ("Không tiếp thu", "Đề xuất giữ nguyên. Lý do: …",
+     "Không tiếp thu. Đề xuất giữ nguyên. Lý do: …"),
+    ("Ghi nhận", "", "Ghi nhận"),
+])
+def test_the_report_never_prints_the_disposition_twice(kind, text, expected):
+    """It printed "Tiếp thu. Tiếp thu, bổ sung…"."""
+    assert answer_text(kind, text) == expected
+
+
+@pytest.mark.parametrize("proposed, expected", [
+    ("Bổ sung kinh phí.", 'Đề nghị sửa lại thành: "Bổ sung kinh phí."'),
+    ("Bổ sung kinh phí", 'Đề nghị sửa lại thành: "Bổ sung kinh phí".'),
+])
+def test_a_proposed_wording_ends_with_one_full_stop(proposed, expected):
+    assert proposal_sentence(proposed) == expected
