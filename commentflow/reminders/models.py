@@ -25,5 +25,13 @@ class Reminder(db.Model):
     skipped_at: Mapped[datetime | None]
     #: How many people it went to.
     recipients_count: Mapped[int] = mapped_column(default=0)
+    #: Why it was not sent: "passed" (its moment passed while nothing ran), "opening" (its
+    #: moment came before the agency received the request, whose notice said it),
+    #: "nobody" (the agency has no active user to receive it); "" when sent.
+    skip_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+
+    @property
+    def was_sent(self) -> bool:
+        return self.sent_at is not None
 
     agency = relationship("Agency")

@@ -53,11 +53,14 @@ def plan(deadline: datetime, policy: Policy, zone: str) -> list[Planned]:
     return planned
 
 
-def due(planned: list[Planned], *, now: datetime, deadline: datetime) -> list[tuple[Planned, bool]]:
+def due(planned: list[Planned], *, now: datetime, deadline: datetime,
+        since: datetime | None = None) -> list[tuple[Planned, bool]]:
     """Reminders whose moment has come, each with whether it is still worth sending.
 
     After downtime a reminder whose moment has passed is skipped once the next one is due
-    (or the deadline has passed); the overdue notice always goes.
+    (or the deadline has passed); one whose moment came before the agency received the
+    request (`since`: the round opened, or the agency was added) is skipped, the opening
+    notice having said it; the overdue notice always goes.
     """
     result = []
     for index, item in enumerate(planned):
@@ -65,6 +68,9 @@ def due(planned: list[Planned], *, now: datetime, deadline: datetime) -> list[tu
             break
         if item.kind == OVERDUE:
             result.append((item, True))
+            continue
+        if since is not None and item.at <= since:
+            result.append((item, False))
             continue
         following = planned[index + 1].at if index + 1 < len(planned) else deadline
         result.append((item, now < following and now < deadline))

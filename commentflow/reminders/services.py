@@ -28,7 +28,7 @@ def _waiting_recipients():
                                Response.state == ResponseState.SUBMITTED)
     return db.session.execute(
         select(RoundRecipient.id, RoundRecipient.round_id, RoundRecipient.agency_id,
-               RoundRecipient.extended_deadline_at)
+               RoundRecipient.extended_deadline_at, RoundRecipient.added_at)
         .join(Round, Round.id == RoundRecipient.round_id)
         .where(Round.state == RoundState.OPEN, ~submitted)).all()
 
@@ -39,7 +39,7 @@ def _open_rounds() -> dict:
     return {row.id: row for row in db.session.execute(
         select(Round.id, Round.deadline_at, Round.reminder_days_before, Round.reminder_hour,
                Round.remind_on_last_day, Round.send_overdue_notice, Round.subject,
-               Round.agency_id)
+               Round.agency_id, Round.opened_at)
         .where(Round.state == RoundState.OPEN))}
 
 
@@ -48,14 +48,15 @@ def _open_rounds() -> dict:
 #: moment of the sweep goes once; each row only says whether it was sent or skipped.
 _INSERT_FROM_ARRAYS = text(
     f"INSERT INTO {Reminder.__tablename__} (round_id, agency_id, kind, scheduled_at, "
-    "created_at, sent_at, skipped_at, recipients_count) "
+    "created_at, sent_at, skipped_at, recipients_count, skip_reason) "
     "SELECT r, a, k, s, CAST(:now AS timestamptz), "
     "CASE WHEN sent THEN CAST(:now AS timestamptz) END, "
-    "CASE WHEN sent THEN NULL ELSE CAST(:now AS timestamptz) END, c "
+    "CASE WHEN sent THEN NULL ELSE CAST(:now AS timestamptz) END, c, w "
     "FROM unnest(CAST(:round_id AS integer[]), CAST(:agency_id AS integer[]), "
     "CAST(:kind AS varchar[]), CAST(:scheduled_at AS timestamptz[]), "
-    "CAST(:sent AS boolean[]), CAST(:recipients_count AS integer[])) "
-    "AS t(r, a, k, s, sent, c) "
+    "CAST(:sent AS boolean[]), CAST(:recipients_count AS integer[]), "
+    "CAST(:skip_reason AS varchar[])) "
+    "AS t(r, a, k, s, sent, c, w) "
     "ON CONFLICT (round_id, agency_id, kind) DO NOTHING "
     "RETURNING round_id, agency_id, kind")
 
@@ -70,7 +71,7 @@ def _insert(rows: list[dict]) -> set[tuple]:
         return set()
     if db.session.get_bind().dialect.name == "postgresql":
         arrays = {column: [row[column] for row in rows] for column in (
-            "round_id", "agency_id", "kind", "scheduled_at", "recipients_count")}
+            "round_id", "agency_id", "kind", "scheduled_at", "recipients_count", "skip_reason")}
         arrays["sent"] = [row["sent_at"] is not None for row in rows]
         arrays["now"] = rows[0]["created_at"]  # one sweep, one moment
         return {tuple(row) for row in db.session.execute(_INSERT_FROM_ARRAYS, arrays)}
@@ -96,23 +97,28 @@ def sweep(*, now: datetime, zone: str) -> dict:
         round_ = rounds[row.round_id]
         deadline = row.extended_deadline_at or round_.deadline_at
         policy = policies[row.round_id]
-        if (deadline, policy) not in plans:  # recipients of a round share one plan
-            plans[deadline, policy] = due(plan(deadline, policy, zone), now=now,
-                                          deadline=deadline)
-        for item, useful in plans[deadline, policy]:
+        since = max(filter(None, (round_.opened_at, row.added_at)), default=None)
+        if (deadline, policy, since) not in plans:  # recipients of a round share one plan
+            plans[deadline, policy, since] = due(plan(deadline, policy, zone), now=now,
+                                                 deadline=deadline, since=since)
+        for item, useful in plans[deadline, policy, since]:
             key = (row.round_id, row.agency_id, item.kind)
             if key not in existing:
-                candidates.append((key, item, useful, row, deadline))
-    users, assignments = _people({c[0] for c in candidates if c[2]})
+                reason = "" if useful else (
+                    "opening" if since is not None and item.at <= since else "passed")
+                candidates.append((key, item, reason, row, deadline))
+    users, assignments = _people({c[0] for c in candidates if not c[2]})
     rows = []
-    for key, item, useful, row, deadline in candidates:
+    for key, item, reason, row, deadline in candidates:
         audience = _audience(key[2], users.get(row.agency_id, []),
-                             assignments.get(row.id)) if useful else []
+                             assignments.get(row.id)) if not reason else []
+        if not reason and not audience:
+            reason = "nobody"  # shown to the lead office as such, never as sent
         rows.append({"round_id": key[0], "agency_id": key[1], "kind": key[2],
                      "scheduled_at": item.at, "created_at": now,
-                     "sent_at": now if useful else None, "skipped_at": None if useful else now,
-                     "recipients_count": len(audience)})
-        context[key] = (row, deadline, useful, audience)
+                     "sent_at": None if reason else now, "skipped_at": now if reason else None,
+                     "recipients_count": len(audience), "skip_reason": reason})
+        context[key] = (row, deadline, not reason, audience)
     created = _insert(rows)
     sent = [key for key in created if context[key][2]]
     _notify(sent, context, rounds, now=now, zone=zone)

@@ -23,6 +23,10 @@ bp = Blueprint("reminders", __name__, url_prefix="/rounds")
 REMINDER_LABELS = {"before_3": _l("Trước 3 ngày"), "before_2": _l("Trước 2 ngày"),
                    "before_1": _l("Trước 1 ngày"), "last_day": _l("Sáng ngày cuối (kèm lãnh đạo)"),
                    "overdue": _l("Thông báo quá hạn")}
+SKIP_LABELS = {"passed": _l("bỏ qua (đã quá thời điểm)"),
+               "opening": _l("bỏ qua (thời điểm đã qua khi gửi văn bản; thông báo gửi văn bản đã "
+                             "nhắc hạn)"),
+               "nobody": _l("không có người nhận (đơn vị chưa có tài khoản hoạt động)")}
 
 
 def _load(round_id: int, *, manage: bool = False):
@@ -43,7 +47,7 @@ def log(round_id: int):
                            reminders=round_reminders(round_), messages=round_messages(round_),
                            can_manage=can_manage_round(current_user, round_),
                            plan=planned_moments(round_, configured_zone()),
-                           reminder_labels=REMINDER_LABELS)
+                           reminder_labels=REMINDER_LABELS, skip_labels=SKIP_LABELS)
 
 
 @bp.route("/<int:round_id>/reminders/policy", methods=["POST"])

@@ -165,3 +165,38 @@ def test_sweep_queries_do_not_grow_with_agencies(app, round_world):
         event.remove(db.engine, "before_cursor_execute", listener)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 8, reads
+
+
+def test_a_moment_already_passed_at_opening_is_skipped(app):
+    """A round opened two days before its deadline used to send the "3 days before"
+    reminder the minute it opened, on top of the opening notice."""
+    from datetime import time
+
+    from commentflow.core.clock import now_utc
+
+    now = now_utc()
+    deadline = local_to_utc((now + timedelta(days=2)).date(), time(0, 0), ZONE)
+    agency = make_agency()
+    make_user(agency=agency, roles=(Role.STAFF,), email="cv@example.vn")
+    make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], deadline_at=deadline,
+               open_=True)
+    db.session.commit()
+    assert sweep(now=now_utc() + timedelta(minutes=1), zone=ZONE) == {"sent": 0, "skipped": 1}
+    skipped = db.session.scalar(select(Reminder))
+    assert (skipped.kind, skipped.skip_reason, skipped.was_sent) == ("before_3", "opening", False)
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.kind.like("reminder.%"))) == 0
+
+
+def test_an_agency_with_nobody_to_receive_is_never_shown_as_reminded(app, login_as):
+    lead = make_user(roles=(Role.LEAD_STAFF,))
+    empty = make_agency(name="Sở Không Người")
+    round_ = make_round(lead, [empty], open_=True)
+    db.session.commit()
+    sweep(now=round_.deadline_at + timedelta(minutes=1), zone=ZONE)
+    db.session.commit()
+    overdue = db.session.scalar(select(Reminder).where(Reminder.kind == "overdue"))
+    assert (overdue.was_sent, overdue.skip_reason, overdue.recipients_count) == \
+        (False, "nobody", 0)
+    page = login_as(lead).get(f"/rounds/{round_.id}/reminders").get_data(as_text=True)
+    assert "không có người nhận" in page
