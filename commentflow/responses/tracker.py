@@ -38,7 +38,8 @@ class TrackerState(enum.Enum):
 
 
 STATE_LABELS = {
-    TrackerState.SENT: _l("Đã gửi"),
+    #: Our letter reached them; unlike "Đã gửi ý kiến" (their answer reached us).
+    TrackerState.SENT: _l("Đã chuyển văn bản, chưa xem"),
     TrackerState.OPENED: _l("Đã xem"),
     TrackerState.REGISTERED: _l("Đã vào sổ"),
     TrackerState.ASSIGNED: _l("Đã giao xử lý"),

@@ -37,7 +37,7 @@ def test_lead_office_circulates_the_draft_and_an_agency_receives_it(page, live_s
     page.click("text=Theo dõi trả lời")
     expect(page.locator("#tracker tbody tr")).to_have_count(20)
     expect(page.locator("#tracker")).to_contain_text("Sở Tài chính")
-    expect(page.locator("#state-counts")).to_contain_text("Đã gửi: 20")
+    expect(page.locator("#state-counts")).to_contain_text("Đã chuyển văn bản, chưa xem: 20")
 
     agency = browser.new_context(viewport={"width": 1280, "height": 900})
     other = agency.new_page()

@@ -156,7 +156,7 @@ def test_open_round_reaches_the_inbox_and_the_tracker(lead_client, world, app, l
     received = agency_client.get(f"/inbox/{round_.id}").get_data(as_text=True)
     assert "Việc thanh toán, quyết toán chi phí dịch vụ xét nghiệm" in received
     tracker = lead_client.get(f"/rounds/{round_.id}/tracker").get_data(as_text=True)
-    assert "Đã xem: 1" in tracker and "Đã gửi: 2" in tracker and "Lê Thị Hoa" in tracker
+    assert "Đã xem: 1" in tracker and "Đã chuyển văn bản, chưa xem: 2" in tracker and "Lê Thị Hoa" in tracker
     export = lead_client.get(f"/rounds/{round_.id}/tracker.xlsx")
     sheet = load_workbook(io.BytesIO(export.data)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -226,3 +226,15 @@ def test_extension_for_one_agency_through_the_page(lead_client, lead, world):
     assert db.session.get(type(recipient), recipient.id).extension_reason == \
         "Lãnh đạo đi công tác"
     assert db.session.get(Agency, world["single"].id).name == "Bảo hiểm xã hội tỉnh"
+
+
+def test_the_tracker_never_confuses_our_letter_with_their_answer(app, login_as):
+    """ "Đã gửi" (we sent it) stood beside "Đã gửi ý kiến" (they answered); and the deadline
+    column keeps its "trước"."""
+    from tests.factories import make_sent_round
+
+    round_, _recipient, lead = make_sent_round()
+    db.session.commit()
+    page = login_as(lead).get(f"/rounds/{round_.id}/tracker").get_data(as_text=True)
+    assert "Đã chuyển văn bản, chưa xem" in page and ">Đã gửi<" not in page
+    assert '<td class="nowrap">trước ' in page
