@@ -1,5 +1,6 @@
 """The agency's reply letter ("Phúc đáp Công văn số …"), assembled for the .docx builder."""
 from commentflow.core.dates import format_short_date
+from commentflow.core.text import fold
 from commentflow.exports.letters import Letter
 from commentflow.exports.report import proposal_sentence
 from commentflow.responses.models import Response, ResponseKind
@@ -51,5 +52,15 @@ def reply_letter(response: Response, *, signer) -> Letter:
                   issuer_name=agency.name, number=response.reply_number, notation=notation,
                   subject=round_.subject, place=round_.place,
                   day=response.reply_date or round_.letter_date, recipients=[round_.agency.name],
-                  body=body, signer_position=(signer.position or "").upper(),
+                  body=body, **signature(signer.position or ""),
                   signer_name=signer.full_name, copies=["Lưu: VT"])
+
+
+def signature(position: str) -> dict:
+    """A deputy signs on behalf of the head (Nghị định 30): "Phó Giám đốc" gives
+    "KT. GIÁM ĐỐC" over "PHÓ GIÁM ĐỐC"; a head signs under the title alone."""
+    title = " ".join(position.split())
+    if fold(title).startswith("pho ") and len(title) > 4:
+        return {"signer_authority": "KT.", "signer_head_title": title[4:].upper(),
+                "signer_position": title.upper()}
+    return {"signer_position": title.upper()}

@@ -107,8 +107,12 @@ def published_outcomes(round_, recipient) -> list:
     response = services.submitted_response(recipient)
     if response is None:
         return []
+    drafts = [v.id for v in round_.versions]
+    in_draft_order = sorted(response.comments, key=lambda c: (
+        c.section is None, drafts.index(c.section.version_id) if c.section else 0,
+        c.section.position if c.section else 0, c.id))
     return [(comment, comment.disposition.kind_label if comment.disposition else "")
-            for comment in response.comments]
+            for comment in in_draft_order]
 
 
 @bp.route("/register", methods=["POST"])

@@ -1,7 +1,9 @@
 """An agency's answer: register, assign, comment, return, submit, agree, amend, paper replies."""
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from docx import Document
 from sqlalchemy import func, select
 
 from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -212,3 +214,23 @@ def test_scan_over_the_limit_is_refused(agency_world, app):
         services.agree(recipient, letter, actor=people["leader"], now=_now())
     assert db.session.scalar(select(func.count(Response.id)).where(
         Response.state == ResponseState.SUBMITTED)) == 0
+
+
+@pytest.mark.parametrize("position, lines", [
+    ("Phó Giám đốc", ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),
+    ("Giám đốc", ("GIÁM ĐỐC",)),
+    ("Phó Chủ tịch", ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+])
+def test_a_deputy_signs_on_behalf_of_the_head(agency_world, position, lines):
+    """The reply letter signed by a deputy said "PHÓ GIÁM ĐỐC" alone."""
+    from commentflow.exports.letters import build_letter
+    from commentflow.responses.letters import reply_letter
+
+    round_, recipient, lead, people, sections = agency_world
+    people["leader"].position = position
+    response = services.agree(recipient, _letter(), actor=people["leader"], now=_now())
+    document = Document(io.BytesIO(build_letter(reply_letter(response,
+                                                             signer=people["leader"]))))
+    signature = [p.text for t in document.tables for c in t.columns[-1].cells
+                 for p in c.paragraphs if p.text.strip()]
+    assert [line for line in signature if line in lines] == list(lines)

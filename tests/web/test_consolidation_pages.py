@@ -248,3 +248,30 @@ def test_a_disposition_needs_its_kind_and_a_refusal_its_reason(app, login_as):
     assert "Không tiếp thu thì phải giải trình lý do." in refusal.get_data(as_text=True)
     db.session.rollback()
     assert db.session.scalar(select(func.count(Disposition.id))) == before
+
+
+def test_an_agencys_outcomes_follow_the_draft_and_a_closed_round_counts_no_days(app, login_as):
+    from commentflow.consolidation import services
+
+    now = datetime.now(UTC)
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    leader = make_user(roles=(Role.LEADER,), agency=office)
+    finance = make_agency(name="Sở Tài chính")
+    reader = make_user(roles=(Role.STAFF,), agency=finance)
+    round_ = make_round(staff, [finance], open_=True)
+    sections = {s.key: s for s in round_.versions[0].sections}
+    record_paper_reply(round_.recipients[0], ReplyLetter("3", "VP", date(2024, 7, 8)),
+                       [CommentData("Về Mục III", sections["III.2.a"].id),
+                        CommentData("Về Mục I", sections["I.1.a"].id)], actor=staff, now=now)
+    close_round(round_, actor=staff, now=now)
+    db.session.commit()
+    client = login_as(reader)
+    inbox = client.get("/inbox/").get_data(as_text=True)
+    assert "đã kết thúc" in inbox and " ngày</td>" not in inbox
+    services.close_consolidation(round_, actor=leader, now=now, accept_open=True)
+    services.publish(round_, actor=leader, now=now)
+    db.session.commit()
+    page = client.get(f"/inbox/{round_.id}").get_data(as_text=True)
+    outcomes = page.split('id="outcomes"')[1]
+    assert outcomes.index("Về Mục I") < outcomes.index("Về Mục III")

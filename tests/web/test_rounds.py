@@ -156,7 +156,8 @@ def test_open_round_reaches_the_inbox_and_the_tracker(lead_client, world, app, l
     received = agency_client.get(f"/inbox/{round_.id}").get_data(as_text=True)
     assert "Việc thanh toán, quyết toán chi phí dịch vụ xét nghiệm" in received
     tracker = lead_client.get(f"/rounds/{round_.id}/tracker").get_data(as_text=True)
-    assert "Đã xem: 1" in tracker and "Đã chuyển văn bản, chưa xem: 2" in tracker and "Lê Thị Hoa" in tracker
+    assert "Đã xem: 1" in tracker and "Đã chuyển văn bản, chưa xem: 2" in tracker
+    assert "Lê Thị Hoa" in tracker
     export = lead_client.get(f"/rounds/{round_.id}/tracker.xlsx")
     sheet = load_workbook(io.BytesIO(export.data)).active
     rows = list(sheet.iter_rows(values_only=True))
