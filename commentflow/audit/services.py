@@ -4,6 +4,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from commentflow.audit.labels import field_label, value_label
 from commentflow.audit.models import AuditEvent
 from commentflow.extensions import db
 
@@ -64,15 +65,20 @@ def change_lines(event: AuditEvent, viewer) -> list[tuple[str, str]]:
     lines = []
     for key, value in (event.changes or {}).items():
         if isinstance(value, list) and len(value) == 2 and event.action.endswith(".updated"):
-            lines.append((key, f"{_show(value[0])} → {_show(value[1])}"))
+            lines.append((field_label(key), f"{_show(value[0])} → {_show(value[1])}"))
         else:
-            lines.append((key, _show(value)))
+            lines.append((field_label(key), _show(value)))
     return lines
 
 
 def _show(value) -> str:
+    """A recorded value as a reader reads it: yes/no, lists, nested rules with their names."""
     if value is None or value == "":
         return "∅"
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(k)}: {_show(v)}" for k, v in value.items()) or "∅"
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "∅"
-    return str(value)
+        return ", ".join(_show(v) for v in value) or "∅"
+    return value_label(value) if isinstance(value, str) else str(value)

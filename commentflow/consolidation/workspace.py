@@ -14,7 +14,7 @@ from commentflow.consolidation.queries import draft_order, in_force
 from commentflow.consolidation.services import suggested_groups
 from commentflow.core.text import fold
 from commentflow.directory.models import Agency, AgencyGroupMembership
-from commentflow.drafts.models import DraftSection
+from commentflow.drafts.models import UNNUMBERED_PARTS, DraftSection
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response
 from commentflow.rounds.models import Round, RoundRecipient
@@ -148,7 +148,8 @@ def _outline(round_: Round, filters: Filters, general_label: str) -> list[Outlin
     entries = []
     for section_id, version_id, citation, key, shown, open_count in db.session.execute(
             statement):
-        label = (citation or key) if section_id else general_label
+        label = (citation or str(UNNUMBERED_PARTS.get(key, key))) if section_id \
+            else general_label
         if version_id in titles:
             label = f"{titles[version_id]} — {label}"
         entries.append(OutlineEntry(section_id, key if section_id else GENERAL_KEY, label, shown,

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commentflow.extensions import db
 
+#: The parts of a draft that carry no number, by their keys.
+UNNUMBERED_PARTS = {"header": _l("Phần đầu văn bản"), "title": _l("Tên văn bản"),
+                    "preamble": _l("Phần mở đầu"), "closing": _l("Phần cuối văn bản")}
 #: The fields of an annex task row (Phụ lục), as shown beside the section.
 FIELD_LABELS = [("lead", _l("Cơ quan chủ trì")), ("coordinating", _l("Cơ quan phối hợp")),
                 ("due", _l("Thời gian hoàn thành")), ("product", _l("Sản phẩm")),
@@ -94,3 +97,10 @@ class DraftSection(db.Model):
 
     version: Mapped[DraftVersion] = relationship(back_populates="sections")
     parent: Mapped[DraftSection | None] = relationship(remote_side=[id])
+
+    @property
+    def shown_key(self) -> str:
+        """The key as a reader sees it: "III.2.a", or the part's name for the unnumbered
+        parts ("Phần mở đầu" rather than `preamble`)."""
+        label = UNNUMBERED_PARTS.get(self.key)
+        return str(label) if label else self.key

@@ -141,7 +141,7 @@ class SectionView:
     def label(self) -> str:
         """What the outline shows: number and title, else the start of the text."""
         words = self.row.title or (self.paragraphs[0] if self.paragraphs else "")
-        label = " ".join(part for part in (self.row.number, words) if part) or self.row.key
+        label = " ".join(part for part in (self.row.number, words) if part) or self.row.shown_key
         return label if len(label) <= 80 else label[:80].rsplit(" ", 1)[0] + "…"
 
 

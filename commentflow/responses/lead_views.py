@@ -96,7 +96,7 @@ def _paper_reply_form(round_) -> PaperReplyForm:
     form = PaperReplyForm()
     form.recipient_id.choices = [(r.id, r.agency.name) for r in round_.recipients]
     sections = [("", _("Ý kiến chung"))] + [
-        (s.id, f"{s.key} — {s.citation or s.title[:60]}")
+        (s.id, f"{s.shown_key} — {s.citation or s.title[:60]}")
         for v in round_.versions for s in v.sections if s.is_commentable]
     for entry in form.comments:
         entry.section_id.choices = sections

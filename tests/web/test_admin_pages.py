@@ -158,7 +158,8 @@ def test_audit_log_shows_who_changed_what(admin_client):
     _post(admin_client, "/admin/agencies/new", "/admin/agencies/new", {
         "name": "Sở Xây dựng", "code": "SXD", "kind": "department"})
     html = admin_client.get("/admin/audit/").get_data(as_text=True)
-    assert "agency.created" in html and "Sở Xây dựng" in html and "Quản Trị Viên" in html
+    assert "Tạo cơ quan, đơn vị" in html and "agency.created" not in html
+    assert "Sở Xây dựng" in html and "Quản Trị Viên" in html and "Sở, ban, ngành" in html
 
 
 def test_interface_switches_to_english(admin_client):

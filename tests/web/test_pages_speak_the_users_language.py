@@ -1,0 +1,89 @@
+"""Everything a user reads is in their language: every page, as every role, open and after
+publication, is searched for the codes the program uses inside (section keys, audit action
+codes, enum values, True/False/None) in its visible text."""
+import enum
+import re
+from html.parser import HTMLParser
+
+from commentflow.audit.labels import ACTIONS
+from commentflow.consolidation import services as consolidation
+from commentflow.consolidation.models import DispositionKind
+from commentflow.core.roles import Role
+from commentflow.extensions import db
+from commentflow.rounds.services import close_round
+from tests.web.test_unsent_work_privacy import _urls, world  # noqa: F401  (the fixture)
+
+SECTION_KEYS = ("header", "title", "preamble", "closing")
+
+
+def _enum_values() -> set[str]:
+    """Every stored enum value written as a code (with an underscore), from every model."""
+    values = set()
+    for model in db.Model.registry.mappers:
+        for column in model.columns:
+            enum_class = getattr(column.type, "enum_class", None)
+            if enum_class and issubclass(enum_class, enum.Enum):
+                values |= {m.value for m in enum_class if "_" in str(m.value)}
+    return values | {r.value for r in Role if "_" in r.value}
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: no tags, attributes, scripts or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def _codes_pattern() -> re.Pattern:
+    words = sorted({*SECTION_KEYS, *ACTIONS, *_enum_values(), "True", "False", "None"},
+                   key=len, reverse=True)
+    return re.compile(r"(?<![\w.@/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w.@/-])")
+
+
+def _crawl(app, login_as, users, ids) -> dict:
+    pattern, found = _codes_pattern(), {}
+    for who, user in users.items():
+        client = login_as(user, test_client=app.test_client())
+        for url in _urls(app, ids):
+            response = client.get(url)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            for match in pattern.finditer(_visible(response.get_data(as_text=True))):
+                found.setdefault(f"{who} {url}", set()).add(match.group(1))
+    return found
+
+
+def _everyone(world):  # noqa: F811
+    return {"lead staff": world["lead"]["staff"], "lead leader": world["lead"]["leader"],
+            "agency staff": world["a"][Role.STAFF], "agency leader": world["a"][Role.LEADER],
+            "agency clerk": world["a"][Role.CLERK], "administrator": world["admin"]}
+
+
+def test_no_page_shows_an_internal_code(app, login_as, world):  # noqa: F811
+    assert _crawl(app, login_as, _everyone(world), world["ids"]) == {}
+    staff, leader = world["lead"]["staff"], world["lead"]["leader"]
+    close_round(world["round"], actor=staff, now=world["now"])
+    consolidation.decide(world["round"], world["sent"], DispositionKind.NOT_ACCEPTED,
+                         "Giữ nguyên.", actor=staff, now=world["now"])
+    consolidation.close_consolidation(world["round"], actor=leader, now=world["now"],
+                                      accept_open=True)
+    consolidation.publish(world["round"], actor=leader, now=world["now"])
+    db.session.commit()
+    assert _crawl(app, login_as, _everyone(world), world["ids"]) == {}
