@@ -7,3 +7,25 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Quick-pick phrases of the consolidation workspace: choosing one (mouse or keyboard)
+// inserts it into its form's explanation at the cursor, then the list resets.
+document.querySelectorAll("select.quick-pick").forEach(function (select) {
+  select.hidden = false;
+  select.addEventListener("change", function () {
+    var phrase = select.value;
+    var box = select.form && select.form.querySelector("textarea[name=text]");
+    if (!phrase || !box) {
+      return;
+    }
+    var start = box.selectionStart || 0;
+    var end = box.selectionEnd || 0;
+    var before = box.value.slice(0, start);
+    var gap = before && !/\s$/.test(before) ? " " : "";
+    box.value = before + gap + phrase + box.value.slice(end);
+    var caret = (before + gap + phrase).length;
+    box.focus();
+    box.setSelectionRange(caret, caret);
+    select.value = "";
+  });
+});

@@ -56,12 +56,19 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     page.click("button:has-text('Gộp các ý kiến đã chọn')")
     expect(page.locator(".flash-success")).to_contain_text("Đã gộp")
     expect(grouped.first).to_contain_text("Trong nhóm 2 ý kiến trả lời chung")
-    for section, text in (("I.1.a", "Tiếp thu, bổ sung vào dự thảo."),
+    # A quick-pick phrase goes into the explanation with the keyboard alone, then is finished.
+    first = page.locator(".consolidation-section[data-section='I.1.a'] form.decide").first
+    first.locator("select.quick-pick").focus()
+    first.locator("select.quick-pick").select_option("Tiếp thu, bổ sung vào dự thảo.")
+    expect(first.locator("textarea[name=text]")).to_have_value("Tiếp thu, bổ sung vào dự thảo.")
+    expect(first.locator("select.quick-pick")).to_have_value("")
+    for section, text in (("I.1.a", None),
                           ("III.2.a", "Tiếp thu, điều chỉnh tại điểm a khoản 2 Mục III.")):
         block = page.locator(f".consolidation-section[data-section='{section}']")
         block.locator("select[name=kind]").first.select_option("accepted")
-        block.locator("textarea[name=text]").first.fill(text)
-        block.locator("form.decide button").first.click()
+        if text:
+            block.locator("textarea[name=text]").first.fill(text)
+        block.locator("form.decide button[type=submit]").first.click()
         expect(page.locator(".flash-success")).to_contain_text("Đã lưu cách xử lý")
     expect(page.locator(".comment-row")).to_have_count(3)
 
