@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs (PostgreSQL server, Chromium) when missing.
+# Installs the Debian packages the test suite needs (PostgreSQL server, Chromium, LibreOffice
+# and poppler for rendering documents) when missing.
 set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+# LibreOffice renders the generated letters and reports to PDF; pdftotext reads them back.
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -3,7 +3,7 @@ import io
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from commentflow.exports import wordml
 from commentflow.exports.letters import (
@@ -39,8 +39,9 @@ def _opening(document, data: ReportData) -> None:
          f"{data.replies:02d} văn bản góp ý nhận được.")
     line("2. Kết quả cụ thể như sau:")
     agreed = sum(g.agreed for g in data.agreed)
-    line(f"- Số cơ quan, đơn vị thống nhất, không có ý kiến: {agreed:02d} ("
-         + "; ".join(f"{g.name}: {ratio(g.agreed, g.asked)}" for g in data.agreed) + ").")
+    ratios = "; ".join(f"{g.name}: {ratio(g.agreed, g.asked)}" for g in data.agreed)
+    line(f"- Số cơ quan, đơn vị thống nhất, không có ý kiến: {agreed:02d}"
+         + (f" ({ratios})." if ratios else "."))
     for group in data.agreed:
         for agency in group.agencies:
             line(f"+ {agency};")
@@ -54,7 +55,7 @@ def _opening(document, data: ReportData) -> None:
 
 #: Paragraph styles of the table (id, name, bold, alignment): one style per kind of cell
 #: keeps each cell's XML small, which is what makes 20,000 rows cheap to build and open.
-STYLES = (("BangTongHop", "Bảng tổng hợp", False, WD_ALIGN_PARAGRAPH.JUSTIFY),
+STYLES = (("BangTongHop", "Bảng tổng hợp", False, WD_ALIGN_PARAGRAPH.LEFT),
           ("BangTongHopDauCot", "Bảng tổng hợp - đầu cột", True, WD_ALIGN_PARAGRAPH.CENTER),
           ("BangTongHopNhom", "Bảng tổng hợp - nhóm", True, WD_ALIGN_PARAGRAPH.LEFT),
           ("BangTongHopSo", "Bảng tổng hợp - số", False, WD_ALIGN_PARAGRAPH.CENTER))
@@ -110,8 +111,9 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
     _add_table_styles(document)
     section = document.sections[0]
     usable = (section.page_width - section.left_margin - section.right_margin) // _EMU_PER_TWIP
-    total = sum(c.weight for c in chosen)
-    widths = [usable * c.weight // total for c in chosen]
+    fixed = {c.key: Cm(c.cm) // _EMU_PER_TWIP for c in chosen if c.cm}
+    left, total = usable - sum(fixed.values()), sum(c.weight for c in chosen if not c.cm)
+    widths = [fixed.get(c.key) or left * c.weight // total for c in chosen]
     tables = data.tables() or [("", [])]  # no comment at all: the header row alone
     for number, (draft, groups) in enumerate(tables, start=1):
         if len(tables) > 1:  # one table per draft, each under the draft's name

@@ -117,13 +117,32 @@ def new_document(*, landscape: bool = False):
     return document
 
 
+def fixed_widths(table, widths) -> None:
+    """Column widths that hold in Word and LibreOffice alike: a fixed layout, the grid and
+    every cell given the same widths (a cell's own width alone is ignored by LibreOffice)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _usable_width(document):
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
 def add_header(document, *, parent_name, issuer_name, reference_line, subject, place, day):
-    """The borderless two-column block: issuer, number and subject | motto, place and date."""
+    """The borderless two-column block: issuer, number and subject | motto, place and date.
+
+    The right column (60% of the text width: 9.9 cm on A4 portrait) holds "CỘNG HÒA XÃ HỘI
+    CHỦ NGHĨA VIỆT NAM" in 12 pt bold on one line, as Nghị định 30 draws it."""
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _no_borders(table)
+    usable = _usable_width(document)
+    fixed_widths(table, (int(usable * 0.4), usable - int(usable * 0.4)))
     left, right = table.rows[0].cells
-    left.width, right.width = Cm(7.5), Cm(9.0)
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].text = ""
     if parent_name:
@@ -149,6 +168,8 @@ def add_signature(document, letter: Letter) -> None:
     """ "Nơi nhận" on the left, the signer on the right (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)."""
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
+    usable = _usable_width(document)
+    fixed_widths(table, (usable // 2, usable - usable // 2))
     left, right = table.rows[0].cells
     _font(left.paragraphs[0].add_run("Nơi nhận:"), 12, bold=True, italic=True)
     lines = ["Như trên;", *letter.copies]

@@ -65,20 +65,23 @@ class ReportData:
 class Column:
     key: str
     header: str
-    weight: int  #: share of the table's width
+    weight: int  #: share of the width the fixed columns leave
     optional: bool = False
+    #: A fixed width in centimetres, wide enough for its longest word in 12 pt bold (the
+    #: header) and for a whole date: narrow columns never stack letters or split "08/07/2024".
+    cm: float = 0.0
 
 
 #: The national four columns, and the optional ones seen in practice, in the order they print.
 COLUMNS = (
-    Column("stt", "STT", 4, optional=True),
+    Column("stt", "STT", 0, optional=True, cm=1.2),
     Column("group", "NHÓM VẤN ĐỀ, ĐIỀU, KHOẢN", 14),
-    Column("agency", "CHỦ THỂ GÓP Ý", 14),
-    Column("reply", "SỐ, NGÀY VĂN BẢN GÓP Ý", 11, optional=True),
+    Column("agency", "CHỦ THỂ GÓP Ý", 12),
+    Column("reply", "SỐ, NGÀY VĂN BẢN GÓP Ý", 0, optional=True, cm=3.0),
     Column("comment", "NỘI DUNG GÓP Ý", 30),
     Column("answer", "NỘI DUNG TIẾP THU, GIẢI TRÌNH", 30),
-    Column("officer", "CHUYÊN VIÊN XỬ LÝ", 10, optional=True),
-    Column("note", "GHI CHÚ", 10, optional=True),
+    Column("officer", "CHUYÊN VIÊN XỬ LÝ", 0, optional=True, cm=2.7),
+    Column("note", "GHI CHÚ", 0, optional=True, cm=2.3),
 )
 OPTIONAL_KEYS = tuple(c.key for c in COLUMNS if c.optional)
 
