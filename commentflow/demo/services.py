@@ -69,9 +69,10 @@ def erase_everything() -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables)
                                 + " RESTART IDENTITY CASCADE"))
-        return
-    for table in tables:
-        db.session.execute(table.delete())
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.expunge_all()  # nothing loaded before stands for a row that is gone
 
 
 def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]]:
