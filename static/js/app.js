@@ -29,3 +29,13 @@ document.querySelectorAll("select.quick-pick").forEach(function (select) {
     select.value = "";
   });
 });
+
+// File fields show the chosen file's name in the page's language (see _form.html).
+document.querySelectorAll(".file-picker .file-input").forEach(function (input) {
+  input.addEventListener("change", function () {
+    var shown = input.parentNode.querySelector(".file-name");
+    if (shown && input.files && input.files.length) {
+      shown.textContent = input.files[0].name;
+    }
+  });
+});

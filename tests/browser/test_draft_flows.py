@@ -15,7 +15,11 @@ def test_lead_staff_uploads_reads_and_corrects_a_draft(page, live_server):
     page.click("nav >> text=Dự thảo")
     page.click("text=Tải lên dự thảo")
     page.fill("input[name=title]", "Kế hoạch thực hiện Nghị quyết 218 (bản tải lên)")
+    # The file field speaks the page's language, not the browser's ("Choose File").
+    expect(page.locator(".file-picker")).to_contain_text("Chọn tệp…")
+    expect(page.locator(".file-name")).to_have_text("Chưa chọn tệp")
     page.set_input_files("input[type=file]", str(SAMPLE))
+    expect(page.locator(".file-name")).to_have_text(SAMPLE.name)
     page.click("button:has-text('Tải lên')")
     expect(page.locator(".flash-success")).to_contain_text("Đã tải lên dự thảo")
     tree = page.locator("nav.outline")
