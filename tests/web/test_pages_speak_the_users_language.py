@@ -1,6 +1,7 @@
-"""Everything a user reads is in their language: every page, as every role, open and after
-publication, is searched for the codes the program uses inside (section keys, audit action
-codes, enum values, True/False/None) in its visible text."""
+"""Everything a user reads is in their language: every page, as every role, in Vietnamese
+and in English, open and after publication, is searched for the codes the program uses
+inside (section keys, audit action codes, enum values, True/False/None) in its visible text.
+(That every message has its English translation is tests/unit/test_translations.py.)"""
 import enum
 import re
 from html.parser import HTMLParser
@@ -51,14 +52,15 @@ def _visible(html: str) -> str:
     return " ".join(parser.parts)
 
 
-def _codes_pattern() -> re.Pattern:
-    words = sorted({*SECTION_KEYS, *ACTIONS, *_enum_values(), "True", "False", "None"},
-                   key=len, reverse=True)
+def _codes_pattern(english: bool = False) -> re.Pattern:
+    """In English, "title" or "None" are words of the language; the codes remain codes."""
+    plain = {"True", "False"} if english else {*SECTION_KEYS, "True", "False", "None"}
+    words = sorted({*plain, *ACTIONS, *_enum_values()}, key=len, reverse=True)
     return re.compile(r"(?<![\w.@/-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w.@/-])")
 
 
-def _crawl(app, login_as, users, ids) -> dict:
-    pattern, found = _codes_pattern(), {}
+def _crawl(app, login_as, users, ids, english: bool = False) -> dict:
+    pattern, found = _codes_pattern(english), {}
     for who, user in users.items():
         client = login_as(user, test_client=app.test_client())
         for url in _urls(app, ids):
@@ -78,6 +80,13 @@ def _everyone(world):  # noqa: F811
 
 def test_no_page_shows_an_internal_code(app, login_as, world):  # noqa: F811
     assert _crawl(app, login_as, _everyone(world), world["ids"]) == {}
+    for user in _everyone(world).values():  # the same pages in English
+        user.locale = "en"
+    db.session.commit()
+    assert _crawl(app, login_as, _everyone(world), world["ids"], english=True) == {}
+    for user in _everyone(world).values():
+        user.locale = None
+    db.session.commit()
     staff, leader = world["lead"]["staff"], world["lead"]["leader"]
     close_round(world["round"], actor=staff, now=world["now"])
     consolidation.decide(world["round"], world["sent"], DispositionKind.NOT_ACCEPTED,
