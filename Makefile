@@ -2,7 +2,7 @@
 #   make run    install, migrate, load the demo province into an empty database (never
 #               changes existing data), serve on http://127.0.0.1:5000
 #               (with the scheduler beside it: reminders and e-mail to instance/outbox/)
-#   make test   install (PostgreSQL and Chromium too, via apt-get), run the whole suite
+#   make test   install (PostgreSQL, Chromium, LibreOffice, poppler too, via apt-get), run the whole suite
 VENV ?= .venv
 PYTHON ?= python3
 PORT ?= 5000
