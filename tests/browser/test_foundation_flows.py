@@ -20,7 +20,7 @@ def test_admin_logs_in_and_opens_every_admin_page(page, live_server):
     page.click("nav >> text=Người dùng")
     expect(page.locator("#users")).to_contain_text("Hồ Văn Dũng")
     page.click("nav >> text=Nhật ký")
-    expect(page.locator("#audit")).to_contain_text("group.created")
+    expect(page.locator("#audit")).to_contain_text("Tạo nhóm nhận")
 
 
 def test_admin_imports_an_agency_file(page, live_server, tmp_path):
