@@ -19,14 +19,13 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.deadline_rush import PASSWORD, Agent  # noqa: E402
+from bench.deadline_rush import PASSWORD, Agent, start_gunicorn  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 
@@ -124,18 +123,8 @@ def run(label: str, url: str, env: dict, writers: int, seconds: int, workers: in
                    cwd=ROOT, env=env, check=True, capture_output=True)
     round_id, section = seed(url, writers)
     port = _free_port()
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-        cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    server, base = start_gunicorn(env, port, workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
         results, lock = {"saves": 0, "errors": [], "last": {}}, threading.Lock()
         start = threading.Barrier(writers)
         threads = [threading.Thread(target=write, args=(base, round_id, section, n, seconds,

@@ -87,6 +87,23 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
         return round_.id, sections
 
 
+def start_gunicorn(env: dict, port: int, workers: int):
+    """gunicorn serving the app on a loopback port; returns (process, base URL) once it
+    answers /healthz."""
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return process, base
+
+
 class Agent:
     """One agency's browser: a cookie jar and the requests it makes."""
 
@@ -190,17 +207,7 @@ def main() -> None:
                        cwd=ROOT, env=env, check=True, capture_output=True)
         round_id, sections = seed(url, args.agencies)
         port = _free_port()
-        gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(args.workers),
-             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-            cwd=ROOT, env=env)
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+        gunicorn, base = start_gunicorn(env, port, args.workers)
         results = {"latencies": [], "acknowledged": 0, "errors": [], "submitted": 0}
         lock, stop, killed = threading.Lock(), threading.Event(), []
         if args.kill_workers:
