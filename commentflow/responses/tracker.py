@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commentflow.core.dates import format_short_datetime, local_to_utc
 from commentflow.directory.models import AgencyGroup, AgencyGroupMembership
@@ -149,7 +150,9 @@ def tracker_rows(round_: Round, *, now: datetime, zone: str) -> list[TrackerRow]
     facts, counts = _facts([r.id for r in recipients])
     rows = []
     for recipient in recipients:
-        recipient.round = round_  # already loaded: no query per row
+        # Already loaded: no query per row, and set as loaded, so that a page that only reads
+        # the tracker leaves nothing dirty for the session to flush.
+        set_committed_value(recipient, "round", round_)
         fact = facts[recipient.id]
         state = state_of(recipient, round_, now, fact, zone=zone)
         response = fact.submitted

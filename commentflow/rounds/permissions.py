@@ -1,5 +1,8 @@
 """Who may see and change a round: its lead office; and each recipient agency, once sent."""
+from sqlalchemy import select
+
 from commentflow.accounts.models import Role, User
+from commentflow.extensions import db
 from commentflow.rounds.models import Round, RoundRecipient, RoundState
 
 
@@ -26,4 +29,6 @@ def recipient_for(user: User | None, round_: Round) -> RoundRecipient | None:
     """The user's agency's place among the recipients of a sent round, if any."""
     if user is None or not user.is_active or round_.state is RoundState.DRAFT:
         return None
-    return next((r for r in round_.recipients if r.agency_id == user.agency_id), None)
+    # One row by its key, not the round's whole list (500 recipients on every autosave).
+    return db.session.scalar(select(RoundRecipient).where(
+        RoundRecipient.round_id == round_.id, RoundRecipient.agency_id == user.agency_id))

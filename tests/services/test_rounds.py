@@ -225,3 +225,32 @@ def test_a_reply_never_cites_half_a_reference(app, lead, agencies):
                      actor=leader, now=_now())
     body = " ".join(reply_letter(response, signer=leader).body)
     assert "Công văn ngày 02/07/2024 của" in body and "số SYT-TCCB" not in body
+
+
+def test_reading_the_tracker_leaves_nothing_to_flush(app, lead, agencies):
+    """tracker_rows set each recipient's round, so a GET flushed 500 dirty rows."""
+    round_ = make_round(lead, agencies, open_=True)
+    db.session.commit()
+    rows = tracker_rows(round_, now=_now(), zone=ZONE)
+    assert len(rows) == len(agencies) and not db.session.dirty
+
+
+def test_an_agencys_own_place_is_found_without_loading_every_recipient(app, lead, agencies):
+    """Every /inbox/<id> request (each autosave) loaded the round's whole recipient list."""
+    from sqlalchemy import event
+
+    from commentflow.rounds.permissions import recipient_for
+
+    round_ = make_round(lead, agencies, open_=True)
+    reader = make_user(agency=agencies[1])
+    db.session.commit()
+    assert reader.is_active and round_.state is RoundState.OPEN  # loaded before counting
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        found = recipient_for(reader, round_)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert found.agency_id == agencies[1].id and "recipients" not in round_.__dict__
+    assert len(statements) == 1
