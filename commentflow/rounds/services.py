@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from commentflow.audit.services import diff, record_event
 from commentflow.core.dates import format_deadline
@@ -344,6 +345,7 @@ def inbox(agency_id: int) -> list[RoundRecipient]:
     return list(db.session.scalars(
         select(RoundRecipient).join(Round).where(RoundRecipient.agency_id == agency_id,
                                                  Round.state != RoundState.DRAFT)
+        .options(contains_eager(RoundRecipient.round).joinedload(Round.agency))
         .order_by(Round.deadline_at.desc())))
 
 

@@ -239,3 +239,31 @@ def test_the_tracker_never_confuses_our_letter_with_their_answer(app, login_as):
     page = login_as(lead).get(f"/rounds/{round_.id}/tracker").get_data(as_text=True)
     assert "Đã chuyển văn bản, chưa xem" in page and ">Đã gửi<" not in page
     assert '<td class="nowrap">trước ' in page
+
+
+def test_the_inbox_costs_the_same_statements_for_two_rounds_or_six(app, login_as):
+    """The inbox loaded each round, and its lead office, one by one."""
+    from sqlalchemy import event
+
+    agency = make_agency()
+    reader = make_user(agency=agency)
+
+    def statements_for_inbox() -> int:
+        db.session.commit()
+        client = login_as(reader, test_client=app.test_client())
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            page = client.get("/inbox/")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert page.status_code == 200
+        return len(seen)
+
+    for _ in range(2):
+        make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], open_=True)
+    two = statements_for_inbox()
+    for _ in range(4):
+        make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], open_=True)
+    assert statements_for_inbox() == two
