@@ -107,6 +107,8 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
                 _check_relationships(archive.read(member))
     except HostileXml:
         raise _refuse_hostile() from None
+    # zipfile raises BadZipFile for a wrong CRC, RuntimeError for an encrypted member and
+    # NotImplementedError for a compression it cannot read (deflate64): all a damaged file.
     except (BrokenXml, zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError,
             EOFError, zlib.error):
         raise _refuse_broken() from None

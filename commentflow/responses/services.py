@@ -140,6 +140,23 @@ def submitted_response(recipient: RoundRecipient) -> Response | None:
                  if r.state is ResponseState.SUBMITTED), None)
 
 
+def published_outcomes(recipient: RoundRecipient) -> list:
+    """Once the lead office publishes, how each of this agency's comments was handled, in
+    the draft's order (general comments last)."""
+    round_ = recipient.round
+    if round_.state is not RoundState.PUBLISHED:
+        return []
+    response = submitted_response(recipient)
+    if response is None:
+        return []
+    drafts = [v.id for v in round_.versions]
+    in_draft_order = sorted(response.comments, key=lambda c: (
+        c.section is None, drafts.index(c.section.version_id) if c.section else 0,
+        c.section.position if c.section else 0, c.id))
+    return [(comment, comment.disposition.kind_label if comment.disposition else "")
+            for comment in in_draft_order]
+
+
 def _require_drafting(recipient: RoundRecipient, actor, now) -> None:
     if not can_draft(actor, recipient, assignment_of(recipient)):
         raise PermissionDenied(_("Bạn không được giao soạn ý kiến cho văn bản này."))

@@ -37,7 +37,6 @@ from commentflow.responses.permissions import (
     can_read_response,
     can_register,
 )
-from commentflow.rounds.models import RoundState
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
 from commentflow.web.forms import run_action, run_for_script
@@ -95,24 +94,9 @@ def panel_context(round_, recipient) -> dict:
         "accepts_answers": recipient.accepts_answers(now_utc()),
         "register_form": register_form, "assign_form": assign_form,
         "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
-        "outcomes": published_outcomes(round_, recipient),
+        "outcomes": services.published_outcomes(recipient),
         "report_published": round_.published_at is not None,
     }
-
-
-def published_outcomes(round_, recipient) -> list:
-    """Once the lead office publishes, how each of this agency's comments was handled."""
-    if round_.state is not RoundState.PUBLISHED:
-        return []
-    response = services.submitted_response(recipient)
-    if response is None:
-        return []
-    drafts = [v.id for v in round_.versions]
-    in_draft_order = sorted(response.comments, key=lambda c: (
-        c.section is None, drafts.index(c.section.version_id) if c.section else 0,
-        c.section.position if c.section else 0, c.id))
-    return [(comment, comment.disposition.kind_label if comment.disposition else "")
-            for comment in in_draft_order]
 
 
 @bp.route("/register", methods=["POST"])
