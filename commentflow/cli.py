@@ -13,7 +13,7 @@ from commentflow.core.errors import DomainError
 from commentflow.demo.services import build_demo, erase_everything, has_data
 from commentflow.directory.models import Agency, AgencyKind
 from commentflow.drafts.parsing import parse_blocks, walk
-from commentflow.drafts.reading import read_draft
+from commentflow.drafts.reading import Limits, read_document
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
@@ -90,19 +90,20 @@ def draft_group():
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the tree as JSON.")
 def draft_outline(path, as_json):
-    """Print the section tree of a .docx, .md or .txt draft."""
-
-
-
+    """Print the section tree of a draft in any accepted format (.docx, .doc, .rtf, .odt,
+    PDF, a scan as PDF or image, .md, .txt)."""
     data = Path(path).read_bytes()
     try:
-        blocks = read_draft(data, path, max_bytes=current_app.config["DRAFT_MAX_BYTES"])
+        reading = read_document(data, path, max_bytes=current_app.config["DRAFT_MAX_BYTES"],
+                                limits=Limits.from_config(current_app.config))
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    top = parse_blocks(blocks)
+    top = parse_blocks(reading.blocks)
     if as_json:
         click.echo(json.dumps([s.as_dict() for s in top], ensure_ascii=False, indent=2))
         return
+    for note in reading.notes:
+        click.echo(f"! {note}", err=True)
     for section in walk(top):
         snippet = section.text.split("\n", 1)[0]
         snippet = snippet[:70] + "…" if len(snippet) > 70 else snippet

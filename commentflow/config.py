@@ -112,6 +112,12 @@ class Config:
     IMPORT_MAX_ROWS = 5000
     #: Largest draft file accepted (bytes); the request limit above must be at least this.
     DRAFT_MAX_BYTES = int(os.environ.get("COMMENTFLOW_DRAFT_MAX_MB", "20")) * 1024 * 1024
+    #: Reading drafts with outside programs (drafts.reading.Limits): LibreOffice's time for
+    #: one .doc/.rtf/.odt, the longest PDF and scan, and Tesseract's time for one page.
+    DRAFT_CONVERT_SECONDS = int(os.environ.get("COMMENTFLOW_DRAFT_CONVERT_SECONDS", "60"))
+    DRAFT_PDF_MAX_PAGES = int(os.environ.get("COMMENTFLOW_DRAFT_PDF_MAX_PAGES", "500"))
+    DRAFT_SCAN_MAX_PAGES = int(os.environ.get("COMMENTFLOW_DRAFT_SCAN_MAX_PAGES", "60"))
+    DRAFT_OCR_SECONDS_PER_PAGE = int(os.environ.get("COMMENTFLOW_DRAFT_OCR_SECONDS", "90"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

@@ -1,4 +1,4 @@
-"""The scheduler process: the reminder sweep and the outbox sender on fixed intervals.
+"""The scheduler process: the reminder sweep, the outbox sender and draft imports.
 
 Run it as its own process (`flask --app app scheduler`), never inside the web workers.
 Jobs keep no state of their own: reminders and messages are rows, claimed with conditional
@@ -10,6 +10,8 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.drafts.imports import run_imports
+from commentflow.drafts.reading import Limits
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
@@ -17,6 +19,7 @@ from commentflow.reminders.services import sweep
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
 OUTBOX_SECONDS = 15
+IMPORT_SECONDS = 2
 
 
 def run_sweep(app: Flask) -> dict:
@@ -41,6 +44,17 @@ def run_outbox(app: Flask) -> dict:
             db.session.remove()
 
 
+def run_draft_imports(app: Flask) -> int:
+    """Read the drafts waiting in the background (conversion, PDF, OCR), one at a time."""
+    with app.app_context():
+        try:
+            return run_imports(clock=now_utc, max_bytes=app.config["DRAFT_MAX_BYTES"],
+                               limits=Limits.from_config(app.config),
+                               locale=app.config.get("BABEL_DEFAULT_LOCALE", "vi"))
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(run_sweep, "interval", seconds=SWEEP_SECONDS, args=[app],
@@ -48,5 +62,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       replace_existing=True, next_run_time=now_utc())
     scheduler.add_job(run_outbox, "interval", seconds=OUTBOX_SECONDS, args=[app],
                       id="outbox.deliver", max_instances=1, coalesce=True,
+                      replace_existing=True, next_run_time=now_utc())
+    scheduler.add_job(run_draft_imports, "interval", seconds=IMPORT_SECONDS, args=[app],
+                      id="drafts.imports", max_instances=1, coalesce=True,
                       replace_existing=True, next_run_time=now_utc())
     return scheduler

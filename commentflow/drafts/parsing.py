@@ -6,6 +6,8 @@ Output: a list of top-level Section nodes. No Flask, no database.
 Numbering understood (shared/DOMAIN.md §4): legal documents — Phần, Chương, Mục, Điều,
 khoản "1.", điểm "a)"; plans — "I." (Roman), "1.", "2.1.", "a)"; "-"/"+" bullets and plain
 paragraphs stay in their section. Numbers are kept as written, never renumbered.
+A draft whose headings carry no number at all, only Word heading styles (Block.heading),
+is split by those levels; its sections are keyed by position ("1", "1.2").
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ class Block:
 
     text: str = ""
     rows: list[list[str]] | None = None
+    heading: int | None = None  #: outline level of a Word heading style (1 = Heading 1)
+    page: int | None = None  #: the page it starts on, when read from page images
 
     @property
     def is_table(self) -> bool:
@@ -40,6 +44,7 @@ class Section:
     children: list[Section] = field(default_factory=list)
     level: int = 1
     rank: int = 0  #: nesting rank used while parsing (smaller = outer)
+    page: int | None = None  #: for a draft read from page images: the page it starts on
 
     def walk(self):
         yield self
@@ -184,11 +189,32 @@ def _open_heading(builder: _Builder, found) -> None:
     builder.stack.append(section)
 
 
+class HeadingLine(str):
+    """A paragraph in a Word heading style, with its outline level."""
+
+    level: int = 1
+
+
+def _heading_line(text: str, level: int) -> HeadingLine:
+    line = HeadingLine(text)
+    line.level = level
+    return line
+
+
+def _by_heading_styles(items: list) -> bool:
+    """Split by heading styles only when no heading carries a number, typed or automatic."""
+    headings = [item for item in items if isinstance(item, HeadingLine)
+                and item not in DOC_TYPES and not is_closing_start(item)
+                and not ANNEX.match(item)]
+    return bool(headings) and not any(recognise(item) for item in headings)
+
+
 def parse_blocks(blocks: list[Block]) -> list[Section]:
     """Split the blocks into the section tree (top-level sections returned)."""
     items = _paragraphs_and_tables(blocks)
     builder = _Builder()
     state = _start_state(items)
+    state["by_headings"] = _by_heading_styles(items)
     index = 0
     while index < len(items):
         item = items[index]
@@ -213,6 +239,15 @@ def _paragraphs_and_tables(blocks: list[Block]) -> list:
             if rows:
                 items.append(rows)
             continue
+        if block.heading:
+            line = clean_line(block.text.replace("\n", " "))
+            previous = items[-1] if items and isinstance(items[-1], HeadingLine) else None
+            if previous is not None and previous.level == block.heading \
+                    and starts_lowercase(line) and previous[-1] not in TERMINAL:
+                items[-1] = _heading_line(f"{previous} {line}", block.heading)  # one title
+            elif line:
+                items.append(_heading_line(line, block.heading))
+            continue
         for raw in block.text.split("\n"):
             line = clean_line(raw)
             if not line:
@@ -220,7 +255,9 @@ def _paragraphs_and_tables(blocks: list[Block]) -> list:
             previous = items[-1] if items and isinstance(items[-1], str) else None
             if previous and starts_lowercase(line) and previous[-1] not in TERMINAL \
                     and not _is_upper(previous) and not is_closing_start(previous):
-                items[-1] = f"{previous} {line}"
+                joined = f"{previous} {line}"
+                items[-1] = _heading_line(joined, previous.level) \
+                    if isinstance(previous, HeadingLine) else joined
             else:
                 items.append(line)
     return items
@@ -247,7 +284,7 @@ def _paragraph(builder: _Builder, text: str, state: dict) -> dict:
         first_line = title.title in DOC_TYPES
         if not first_line and (PREAMBLE_START.match(text) or recognise(text)
                                or ANNEX.match(text) or title.title[-1] in TERMINAL
-                               or len(text) > 200):
+                               or len(text) > 200 or _styled_heading(text, state)):
             state["phase"] = "body"
             builder.current = None  # the text that follows opens the preamble
             return _paragraph(builder, text, state)
@@ -273,6 +310,9 @@ def _paragraph(builder: _Builder, text: str, state: dict) -> dict:
     if phase == "closing":
         builder.append_text(text)
         return state
+    if _styled_heading(text, state):
+        _open_styled_heading(builder, text)
+        return state
     found = None if FOOTNOTE.match(text) else recognise(text)
     if found:
         _open_heading(builder, found)
@@ -281,6 +321,19 @@ def _paragraph(builder: _Builder, text: str, state: dict) -> dict:
     else:
         builder.append_text(text)
     return state
+
+
+def _styled_heading(text: str, state: dict) -> bool:
+    return state["by_headings"] and isinstance(text, HeadingLine)
+
+
+def _open_styled_heading(builder: _Builder, text: HeadingLine) -> None:
+    while builder.stack and builder.stack[-1].rank >= text.level:
+        builder.stack.pop()
+    parent = builder.stack[-1] if builder.stack else None
+    section = Section("", "", str(text), "", "heading", rank=text.level)
+    builder.add(section, parent)
+    builder.stack.append(section)
 
 
 def _header_line(builder: _Builder, text: str, state: dict) -> dict:
@@ -430,8 +483,13 @@ def assign_keys(top: list[Section]) -> None:
     used: dict[str, int] = {}
 
     def visit(sections: list[Section], parent: Section | None, level: int) -> None:
+        headings = 0
         for section in sections:
-            part = key_part(section, parent)
+            if section.kind == "heading":  # no number: its place among its siblings
+                headings += 1
+                part = str(headings)
+            else:
+                part = key_part(section, parent)
             standalone = section.kind in UNNUMBERED_KEYS or (
                 section.kind in _OWN_ROOT and (parent is None or parent.kind != "annex"))
             wanted = part if parent is None or standalone else f"{parent.key}.{part}"
@@ -479,7 +537,10 @@ def citation(path: list[Section]) -> str:
         return ", ".join(parts)
     words = []
     for node in reversed(path):
-        if node.kind in _CITE_WORDS:
+        if node.kind == "heading":  # its key is the whole position: "mục 2.3", once
+            if not any(w.startswith("mục ") for w in words):
+                words.append(f"mục {node.key}")
+        elif node.kind in _CITE_WORDS:
             number = re.sub(r"^(Điều|Chương|Mục|Phần|CHƯƠNG|MỤC|PHẦN)\s+", "", node.number)
             words.append(f"{_CITE_WORDS[node.kind]} {number.rstrip('.):')}")
         elif node.kind == "preamble":

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from commentflow.audit.services import record_event
 from commentflow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize
-from commentflow.drafts.models import Draft, DraftSection, DraftVersion
+from commentflow.drafts.models import Draft, DraftPage, DraftSection, DraftVersion
 from commentflow.drafts.parsing import (
+    UNNUMBERED_KEYS,
     Section,
     assign_keys,
     citation,
@@ -23,44 +24,64 @@ from commentflow.drafts.permissions import (
     can_edit_draft,
     can_view_draft,
 )
-from commentflow.drafts.reading import read_draft
+from commentflow.drafts.reading import Limits, Reading, place_on_pages, read_document
 from commentflow.extensions import db
 from commentflow.storage.services import store_file
 
 
-def _parse(data: bytes, filename: str, max_bytes: int) -> list[Section]:
-    top = parse_blocks(read_draft(data, filename, max_bytes=max_bytes))
+def outline_of(reading: Reading) -> list[Section]:
+    """The section tree of what was read; refuses a file with nothing to comment on."""
+    top = parse_blocks(reading.blocks)
     if not any(s.commentable and (s.text or s.title) for s in walk(top)):
         raise ValidationFailed(_("Không tìm thấy nội dung nào để góp ý trong tệp."))
+    if reading.recognised:
+        place_on_pages(top, reading.blocks)
     return top
 
 
 def create_draft(title: str, data: bytes, filename: str, *, actor, now,
-                 max_bytes: int) -> Draft:
-    """A new draft owned by the actor's agency, with the file as version 1."""
+                 max_bytes: int, limits: Limits | None = None) -> Draft:
+    """A new draft owned by the actor's agency, with the file as version 1 (read here, in
+    whatever format; the web pages hand slow formats to drafts.imports instead)."""
     if not can_create_drafts(actor):
         raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tạo dự thảo."))
-    top = _parse(data, filename, max_bytes)  # refuse before anything is stored
-    title = normalize(title) or _title_from(top) or normalize(filename)
+    reading = read_document(data, filename, max_bytes=max_bytes, limits=limits)
+    top = outline_of(reading)  # refuse before anything is stored
+    stored = store_file(data, filename, uploaded_by=actor, now=now)
+    return draft_from(title, top, reading, stored, actor=actor, now=now)
+
+
+def draft_from(title: str, top: list[Section], reading: Reading, stored, *, actor,
+               now) -> Draft:
+    """The draft and its version 1 from a file already read and stored."""
+    title = normalize(title) or _title_from(top) or normalize(stored.filename)
     draft = Draft(agency_id=actor.agency_id, title=title[:500], created_by_id=actor.id,
                   created_at=now, updated_at=now)
     db.session.add(draft)
     db.session.flush()
-    _new_version(draft, top, data, filename, actor=actor, now=now)
+    _new_version(draft, top, reading, stored, actor=actor, now=now)
     record_event("draft.created", draft, actor=actor, now=now, label=draft.title,
-                 changes={"file": filename})
+                 changes={"file": stored.filename})
     return draft
 
 
 def add_version(draft: Draft, data: bytes, filename: str, *, actor, now,
-                max_bytes: int) -> DraftVersion:
+                max_bytes: int, limits: Limits | None = None) -> DraftVersion:
     if not can_edit_draft(actor, draft):
         raise PermissionDenied(_("Bạn không được sửa dự thảo này."))
-    top = _parse(data, filename, max_bytes)
-    version = _new_version(draft, top, data, filename, actor=actor, now=now)
+    reading = read_document(data, filename, max_bytes=max_bytes, limits=limits)
+    top = outline_of(reading)
+    stored = store_file(data, filename, uploaded_by=actor, now=now)
+    return version_from(draft, top, reading, stored, actor=actor, now=now)
+
+
+def version_from(draft: Draft, top: list[Section], reading: Reading, stored, *, actor,
+                 now) -> DraftVersion:
+    """A new version of the draft from a file already read and stored."""
+    version = _new_version(draft, top, reading, stored, actor=actor, now=now)
     draft.updated_at = now
     record_event("draft.version_added", draft, actor=actor, now=now, label=draft.title,
-                 changes={"version": version.number, "file": filename})
+                 changes={"version": version.number, "file": stored.filename})
     return version
 
 
@@ -68,14 +89,19 @@ def _title_from(top: list[Section]) -> str:
     return next((s.title for s in top if s.kind == "title"), "")
 
 
-def _new_version(draft, top, data, filename, *, actor, now) -> DraftVersion:
-    stored = store_file(data, filename, uploaded_by=actor, now=now)
+def _new_version(draft, top, reading: Reading, stored, *, actor, now) -> DraftVersion:
     number = (db.session.scalar(select(func.max(DraftVersion.number))
                                 .where(DraftVersion.draft_id == draft.id)) or 0) + 1
     version = DraftVersion(draft=draft, number=number, file_id=stored.id,
-                           uploaded_by_id=actor.id, created_at=now)
+                           uploaded_by_id=actor.id, created_at=now,
+                           source_format=reading.kind, reading_notes="\n".join(reading.notes),
+                           needs_review=reading.recognised)
     db.session.add(version)
     db.session.flush()
+    for index, image in enumerate(reading.page_images, start=1):
+        page = store_file(image, f"{draft.id}-{number}-trang-{index}.png", uploaded_by=actor,
+                          now=now)
+        db.session.add(DraftPage(version=version, number=index, file_id=page.id))
     _store_sections(version, top)
     return version
 
@@ -90,7 +116,7 @@ def _store_sections(version: DraftVersion, top: list[Section]) -> None:
                                number=section.number, title=section.title, text=section.text,
                                kind=section.kind, level=section.level, position=position,
                                is_commentable=section.commentable,
-                               fields=section.fields or None,
+                               fields=section.fields or None, page=section.page,
                                citation=citation(path + [section])[:255])
             db.session.add(row)
             position += 1
@@ -262,3 +288,53 @@ def _reindex(version: DraftVersion, rows: list[DraftSection]) -> None:
         row.position = position
     db.session.flush()
     db.session.expire(version, ["sections"])
+
+
+# ---------------------------------------------------------------- checking recognised text
+
+
+def _check_reviewable(version: DraftVersion, actor) -> None:
+    if not can_correct_sections(actor, version):
+        raise PermissionDenied(_("Bạn không được sửa dự thảo này."))
+    if not version.needs_review:
+        raise ValidationFailed(_("Phiên bản này không được nhận dạng từ bản quét."))
+
+
+def correct_recognised_section(section: DraftSection, *, number: str, title: str, text: str,
+                               actor, now) -> DraftSection:
+    """Put right what OCR misread in one section: its number, title and text."""
+    version = section.version
+    _check_reviewable(version, actor)
+    number, title = normalize(number)[:60], normalize(title)
+    text = "\n".join(line for line in (normalize(p) for p in (text or "").split("\n")) if line)
+    if number and section.kind in UNNUMBERED_KEYS:
+        raise ValidationFailed(_("Phần này của văn bản không có số."))
+    changed = {name: value for name, value in (("number", number), ("title", title),
+                                               ("text", text))
+               if getattr(section, name) != value}
+    if not changed:
+        return section
+    section.number, section.title, section.text = number, title, text
+    db.session.flush()
+    if "number" in changed:  # keys and citations follow the number as written
+        _reindex(version, list(version.sections))
+    record_event("draft.recognised_text_corrected", version.draft, actor=actor, now=now,
+                 label=version.draft.title, changes={"section": section.key,
+                                                     "fields": sorted(changed)})
+    return section
+
+
+def confirm_review(version: DraftVersion, *, actor, now) -> DraftVersion:
+    """The officer has checked the recognised text against the pages: it may be circulated."""
+    _check_reviewable(version, actor)
+    version.reviewed_at, version.reviewed_by_id = now, actor.id
+    record_event("draft.recognised_text_confirmed", version.draft, actor=actor, now=now,
+                 label=version.draft.title, changes={"version": version.number})
+    return version
+
+
+def page_image(version: DraftVersion, number: int):
+    page = next((p for p in version.pages if p.number == number), None)
+    if page is None:
+        raise NotFound(_("Không tìm thấy trang."))
+    return page.file

@@ -89,7 +89,18 @@ def _versions(data: RoundData, actor) -> list[DraftVersion]:
     if any(v.draft.agency_id != actor.agency_id for v in versions) or \
             len(versions) != len(set(data.version_ids)):
         raise ValidationFailed(_("Chỉ được gửi dự thảo của cơ quan mình."))
+    _refuse_unchecked(versions)
     return versions
+
+
+def _refuse_unchecked(versions) -> None:
+    """Text recognised from a scan goes out only after a person has checked it."""
+    unchecked = [v for v in versions if v.awaits_review]
+    if unchecked:
+        raise ValidationFailed(_(
+            "Dự thảo \"%(title)s\" (lần %(n)d) được nhận dạng từ bản quét và chưa được soát lại. "
+            "Hãy soát lại từng mục và xác nhận trước khi gửi lấy ý kiến.",
+            title=unchecked[0].draft.title, n=unchecked[0].number))
 
 
 def recipient_agencies(group_ids, agency_ids, *, lead_agency_id) -> list[Agency]:
@@ -181,6 +192,7 @@ def open_round(round_: Round, *, actor, now, zone: str, confirmed: bool = False)
         raise ValidationFailed(_("Đợt lấy ý kiến này đã được gửi."))
     if not round_.versions:
         raise ValidationFailed(_("Hãy chọn dự thảo cần lấy ý kiến."))
+    _refuse_unchecked(round_.versions)
     if not round_.recipients:
         raise ValidationFailed(_("Hãy chọn nơi nhận (nhóm hoặc từng cơ quan, đơn vị)."))
     if not round_.letter_number or not round_.letter_notation or not round_.letter_date:

@@ -44,7 +44,7 @@ def test_a_good_docx_is_read_into_paragraphs():
     (b"PK\x03\x04" + b"\x00" * 200, "du-thao.docx", "hỏng"),
     (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 500, "du-thao.docx", "mật khẩu"),
     (b"%PDF-1.7 ...", "du-thao.txt", "không đúng với phần mở rộng"),
-    (b"I. MUC DICH", "du-thao.doc", "lưu lại dưới dạng .docx"),
+    (b"I. MUC DICH", "du-thao.doc", "không đúng với phần mở rộng"),
     (b"I. MUC DICH", "du-thao.exe", "Chỉ nhận dự thảo"),
     ("I. MỤC ĐÍCH".encode("utf-16-le"), "du-thao.txt", "không đúng với phần mở rộng"),
     ("Điều 1. Phạm vi".encode("cp1258", errors="replace") + b"\xff\xfe\xfa", "du-thao.txt",
