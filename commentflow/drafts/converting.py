@@ -30,8 +30,15 @@ _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
+#: The import filter for each format, named so that LibreOffice never falls back to reading
+#: a damaged file as plain text.
+_FILTERS = {"doc": "MS Word 97", "rtf": "Rich Text Format", "odt": "writer8",
+            "html": "HTML (StarWriter)"}
+
+
 def to_docx(data: bytes, kind: str, *, seconds: float) -> bytes:
-    """The file (kind: "doc", "rtf" or "odt") as .docx bytes; ValidationFailed if it cannot be."""
+    """The file (kind: "doc", "rtf", "odt", or "html": a web page saved as .doc, as some
+    e-office systems export) as .docx bytes; ValidationFailed if it cannot be."""
     with tempfile.TemporaryDirectory(prefix="commentflow-convert-") as work:
         root = Path(work)
         (root / "profile" / "user").mkdir(parents=True)
@@ -43,6 +50,7 @@ def to_docx(data: bytes, kind: str, *, seconds: float) -> bytes:
             run(["soffice", "--headless", "--invisible", "--nologo", "--norestore",
                  "--nodefault", "--nolockcheck", "--nofirststartwizard",
                  f"-env:UserInstallation={(root / 'profile').as_uri()}",
+                 f"--infilter={_FILTERS[kind]}",
                  "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(root / "out"),
                  str(source)], cwd=work, limits=Limits(seconds=seconds, memory_mb=4096))
         except ProgramMissing:

@@ -15,16 +15,17 @@ from datetime import datetime, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from commentflow.audit.services import record_event
 from commentflow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.uploads import check_not_empty, check_size
 from commentflow.drafts.models import Draft, DraftImport
 from commentflow.drafts.permissions import can_create_drafts, can_edit_draft, can_list_drafts
-from commentflow.drafts.reading import SLOW, Limits, read_document, sniff
+from commentflow.drafts.reading import SLOW, Limits, precheck, read_document, sniff
 from commentflow.drafts.services import draft_from, outline_of, version_from
 from commentflow.extensions import db
+from commentflow.storage.models import StoredFile
 from commentflow.storage.services import store_file
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def needs_background(data: bytes, filename: str, *, max_bytes: int) -> bool:
 
 
 def start_import(title: str, data: bytes, filename: str, *, actor, now, max_bytes: int,
-                 draft: Draft | None = None) -> DraftImport:
+                 limits: Limits, draft: Draft | None = None) -> DraftImport:
     """Queue the file to be read as a new draft (or as a new version of `draft`)."""
     if draft is None and not can_create_drafts(actor):
         raise PermissionDenied(_("Chỉ chuyên viên cơ quan chủ trì được tạo dự thảo."))
@@ -50,9 +51,11 @@ def start_import(title: str, data: bytes, filename: str, *, actor, now, max_byte
     check_not_empty(data)
     check_size(data, max_bytes)
     kind = sniff(data, filename)
+    precheck(data, kind, limits)  # refused at once, nothing stored
     stored = store_file(data, filename, uploaded_by=actor, now=now)
     job = DraftImport(agency_id=actor.agency_id, draft_id=draft.id if draft else None,
-                      title=(title or "")[:500], file_id=stored.id, kind=kind, status=QUEUED,
+                      title=(title or "")[:500], file_id=stored.id, filename=stored.filename,
+                      kind=kind, status=QUEUED,
                       stage=_("Đang chờ xử lý"), created_by_id=actor.id, created_at=now)
     db.session.add(job)
     db.session.flush()
@@ -110,9 +113,13 @@ def _progress(job_id: int, clock):
 
 
 def _fail(job_id: int, message: str, now: datetime) -> None:
+    """The import ends with its message; the file it could not read is not kept."""
     db.session.rollback()
+    file_id = db.session.scalar(select(DraftImport.file_id).where(DraftImport.id == job_id))
     db.session.execute(update(DraftImport).where(DraftImport.id == job_id).values(
-        status=FAILED, error=message, stage="", finished_at=now))
+        status=FAILED, error=message, stage="", finished_at=now, file_id=None))
+    if file_id is not None:
+        db.session.execute(delete(StoredFile).where(StoredFile.id == file_id))
     db.session.commit()
 
 
@@ -124,7 +131,7 @@ def run_one(job_id: int, *, clock, max_bytes: int, limits: Limits, locale: str) 
             _fail(job_id, _("Tệp làm bộ xử lý dừng đột ngột nhiều lần nên không đọc được. Hãy "
                             "mở bằng Word, lưu lại dưới dạng .docx rồi tải lên."), clock())
         return FAILED
-    data, filename = job.file.data, job.file.filename
+    data, filename = job.file.data, job.filename
     try:
         with force_locale(locale):
             reading = read_document(data, filename, max_bytes=max_bytes, limits=limits,

@@ -119,8 +119,9 @@ class DraftImport(db.Model):
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id"))
     version_id: Mapped[int | None] = mapped_column(ForeignKey("draft_versions.id"))
     title: Mapped[str] = mapped_column(String(500), default="")
-    #: The file as uploaded; it becomes the version's file.
-    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+    #: The file as uploaded; it becomes the version's file (dropped if it cannot be read).
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
+    filename: Mapped[str] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
     progress: Mapped[int] = mapped_column(default=0)

@@ -50,13 +50,19 @@ def _encrypted() -> ValidationFailed:
                               "tải lên."))
 
 
+#: Names of actions that run something: scripts, launching programs, embedded files.
+_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
+
+
 def facts(path: Path, *, seconds: float) -> PdfFacts:
     out = _poppler(["pdfinfo", str(path)], seconds).decode("utf-8", "replace")
     pages = re.search(r"^Pages:\s+(\d+)", out, re.MULTILINE)
     encrypted = re.search(r"^Encrypted:\s+yes", out, re.MULTILINE) is not None
+    # pdfinfo -js lists document scripts; the names catch actions (OpenAction, links)
     scripts = b"" if encrypted else _poppler(["pdfinfo", "-js", str(path)], seconds)
+    active = _ACTIVE.search(path.read_bytes()) is not None
     return PdfFacts(pages=int(pages.group(1)) if pages else 0, encrypted=encrypted,
-                    has_script=bool(scripts.strip()))
+                    has_script=bool(scripts.strip()) or active)
 
 
 def check(path: Path, *, seconds: float, max_pages: int) -> PdfFacts:
@@ -66,8 +72,8 @@ def check(path: Path, *, seconds: float, max_pages: int) -> PdfFacts:
         raise _encrypted()
     if found.has_script:
         raise ValidationFailed(_(
-            "Tệp PDF có chứa mã lệnh (JavaScript) nên không được nhận. Hãy in lại ra PDF từ Word "
-            "(Lưu dưới dạng PDF) rồi tải lên."))
+            "Tệp PDF có chứa mã lệnh (JavaScript, lệnh chạy chương trình hoặc tệp đính kèm) nên "
+            "không được nhận. Hãy in lại ra PDF từ Word (Lưu dưới dạng PDF) rồi tải lên."))
     if found.pages == 0:
         raise ValidationFailed(_("Tệp PDF bị hỏng, không đọc được."))
     if found.pages > max_pages:

@@ -1,7 +1,7 @@
 """An uploaded draft, in any format offices send, read into blocks; broken or hostile files refused.
 
 The format is told by the content, not the name: .docx (Word numbering, heading styles and
-tracked changes resolved by word_reading), .doc/.rtf/.odt (converted by LibreOffice), PDF with
+tracked changes resolved by word_reading), .doc/.rtf/.odt and Word HTML saved as .doc (converted by LibreOffice), PDF with
 a text layer (poppler), scanned PDF and JPEG/PNG/TIFF images (Tesseract OCR), .txt/.md.
 Formats that need an outside program are "slow": the web request hands them to a background
 import (drafts.imports) instead of waiting for them.
@@ -26,7 +26,7 @@ from commentflow.drafts.word_reading import read_word
 ACCEPTED = (".docx", ".doc", ".rtf", ".odt", ".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff",
             ".md", ".txt")
 #: Formats read by an outside program, in the background.
-SLOW = {"doc", "rtf", "odt", "pdf", "image"}
+SLOW = {"doc", "rtf", "odt", "html", "pdf", "image"}
 _LEGACY_FONT = re.compile(r"\.Vn|VNI[- ]")
 #: Characters that Unicode Vietnamese never uses but TCVN3 text read as Latin-1 is full of.
 _TCVN3_MARKS = set("¸µ¶·¹¼½¾®©ª«¬¡¢£¤¥¦§¯±²³´ÆÇÈÉÊËÌÍÎÏ×Ø")
@@ -92,12 +92,28 @@ def sniff(data: bytes, filename: str) -> str:
         return "pdf"
     if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"II*\x00", b"MM\x00*")):
         return "image"
+    if name.endswith((".doc", ".htm", ".html")) and re.search(rb"<html[\s>]", head.lower()):
+        return "html"  # "Word HTML" saved with a .doc name, as some e-office systems export
     if name.endswith((".txt", ".md")):
         return "text"
     if name.endswith(ACCEPTED):
         raise ValidationFailed(_("Nội dung tệp không đúng với phần mở rộng của tên tệp."))
     raise ValidationFailed(_("Chỉ nhận dự thảo dạng .docx, .doc, .odt, .rtf, .pdf, ảnh quét "
                              "(.jpg, .png, .tif), .md hoặc .txt."))
+
+
+def precheck(data: bytes, kind: str, limits: Limits) -> None:
+    """The quick refusals, before a slow format is queued: a locked, scripted or too long PDF,
+    an image too large or too many pages, an .odt that is a zip bomb."""
+    if kind == "odt":
+        open_safe_zip(data)
+    elif kind == "image":
+        scanning.image_pages(data, max_pages=limits.scan_max_pages)
+    elif kind == "pdf":
+        with tempfile.TemporaryDirectory(prefix="commentflow-pdf-") as work:
+            path = Path(work) / "draft.pdf"
+            path.write_bytes(data)
+            pdf_reading.check(path, seconds=limits.pdf_seconds, max_pages=limits.pdf_max_pages)
 
 
 def read_draft(data: bytes, filename: str, *, max_bytes: int) -> list[Block]:
@@ -119,7 +135,7 @@ def read_document(data: bytes, filename: str, *, max_bytes: int, limits: Limits 
         raise ValidationFailed(_("Nội dung tệp không đúng với phần mở rộng của tên tệp."))
     if kind == "docx":
         return _read_docx(data)
-    if kind in ("doc", "rtf", "odt"):
+    if kind in ("doc", "rtf", "odt", "html"):
         if progress:
             progress(10, _("Đang chuyển đổi sang .docx"))
         if kind == "odt":

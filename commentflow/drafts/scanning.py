@@ -67,7 +67,7 @@ def image_pages(data: bytes, *, max_pages: int) -> list[Image.Image]:
 
 def _sharpness(image: Image.Image, angle: float) -> float:
     turned = image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=0)
-    rows = list(turned.resize((1, turned.height), Image.Resampling.BOX).getdata())
+    rows = list(turned.resize((1, turned.height), Image.Resampling.BOX).get_flattened_data())
     return statistics.pvariance(rows)
 
 

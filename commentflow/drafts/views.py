@@ -85,7 +85,8 @@ def create():
         try:
             if imports.needs_background(data, name, max_bytes=max_bytes):
                 job = imports.start_import(form.title.data, data, name, actor=current_user,
-                                           now=now_utc(), max_bytes=max_bytes)
+                                           now=now_utc(), max_bytes=max_bytes,
+                                           limits=_reading_limits())
             else:
                 job = None
                 draft = services.create_draft(form.title.data, data, name, actor=current_user,
@@ -170,7 +171,8 @@ def add_version(draft_id: int):
     try:
         if imports.needs_background(data, name, max_bytes=max_bytes):
             job = imports.start_import("", data, name, actor=current_user, now=now_utc(),
-                                       max_bytes=max_bytes, draft=draft)
+                                       max_bytes=max_bytes, limits=_reading_limits(),
+                                       draft=draft)
             db.session.commit()
             return redirect(url_for(".import_progress", import_id=job.id))
         version = services.add_version(draft, data, name, actor=current_user, now=now_utc(),

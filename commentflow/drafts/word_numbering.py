@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PLACEHOLDER = re.compile(r"%([1-9])")
-_TYPED_BULLETS = set("-+–—•*·o")
+_TYPED_BULLETS = ("-", "+", "–", "—")
 
 
 @dataclass
@@ -255,11 +255,9 @@ class Numbering:
                 del counters[deeper]
         if level.hidden:
             return ""
-        if level.fmt == "bullet":
+        if level.fmt == "bullet":  # a dash or plus as typed; any other glyph by its level
             shown = level.text.strip()
-            if shown and all(ch in _TYPED_BULLETS for ch in shown):
-                return "-" if shown in ("o", "·", "•", "*") and ilvl == 0 else shown
-            return "-" if ilvl == 0 else "+"
+            return shown if shown in _TYPED_BULLETS else ("-" if ilvl == 0 else "+")
 
         def value(match) -> str:
             index = int(match.group(1)) - 1

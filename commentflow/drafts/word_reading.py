@@ -72,8 +72,7 @@ class _Reader:
     def __init__(self, document):
         self.document = document
         part = document.part
-        # python-docx gives empty default parts when a file has no styles or numbering
-        self.numbering = Numbering(part.numbering_part.element, part.styles.element)
+        self.numbering = Numbering(_numbering_root(part), part.styles.element)
         self.numbered = 0
         self.carry = ""  #: text of paragraphs whose mark was deleted, waiting for the next
 
@@ -126,6 +125,14 @@ class _Reader:
                 cells.append(self.cell_text(cell._tc))
             rows.append(cells)
         return rows
+
+
+def _numbering_root(part):
+    """numbering.xml's root, or None for a file without one (python-docx cannot make one)."""
+    try:
+        return part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return None
 
 
 def _count_comments(document) -> int:
