@@ -1,8 +1,9 @@
 """An uploaded draft, in any format offices send, read into blocks; broken or hostile files refused.
 
 The format is told by the content, not the name: .docx (Word numbering, heading styles and
-tracked changes resolved by word_reading), .doc/.rtf/.odt and Word HTML saved as .doc (converted by LibreOffice), PDF with
-a text layer (poppler), scanned PDF and JPEG/PNG/TIFF images (Tesseract OCR), .txt/.md.
+tracked changes resolved by word_reading), .doc/.rtf/.odt and Word HTML saved as .doc
+(converted by LibreOffice), PDF with a text layer (poppler), scanned PDF and JPEG/PNG/TIFF
+images (Tesseract OCR), .txt/.md.
 Formats that need an outside program are "slow": the web request hands them to a background
 import (drafts.imports) instead of waiting for them.
 """

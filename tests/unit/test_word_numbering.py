@@ -3,7 +3,6 @@ import io
 
 from docx import Document
 from docx.oxml import parse_xml
-from docx.oxml.ns import qn
 
 from commentflow.drafts.reading import read_document
 from commentflow.drafts.word_numbering import formatted, letter, roman
