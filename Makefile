@@ -1,8 +1,10 @@
 # commentflow — the two commands a new machine needs:
 #   make run    install, migrate, load the demo province into an empty database (never
 #               changes existing data), serve on http://127.0.0.1:5000
-#               (with the scheduler beside it: reminders and e-mail to instance/outbox/)
-#   make test   install (PostgreSQL, Chromium, LibreOffice, poppler too, via apt-get), run the whole suite
+#               (with the scheduler beside it: reminders, e-mail to instance/outbox/, drafts
+#               read in the background; LibreOffice, poppler, Tesseract via apt-get if it can)
+#   make test   install (PostgreSQL, Chromium, LibreOffice, poppler, Tesseract too, via
+#               apt-get), run the whole suite
 VENV ?= .venv
 PYTHON ?= python3
 PORT ?= 5000
@@ -29,9 +31,10 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev install
 
 run: install
+	bash scripts/install-document-tools.sh --optional
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	@echo "Bộ lập lịch (nhắc hạn, gửi thư) chạy cùng máy chủ; thư được ghi vào instance/outbox/."
+	@echo "Bộ lập lịch (nhắc hạn, gửi thư, đọc dự thảo) chạy cùng máy chủ; thư được ghi vào instance/outbox/."
 	$(FLASK) scheduler & SCHEDULER=$$!; \
 	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)

@@ -12,6 +12,7 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import DomainError
 from commentflow.demo.services import build_demo, erase_everything, has_data
 from commentflow.directory.models import Agency, AgencyKind
+from commentflow.drafts.imports import run_imports
 from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import Limits, read_document
 from commentflow.extensions import db
@@ -110,6 +111,15 @@ def draft_outline(path, as_json):
         label = " ".join(part for part in (section.number, section.title or snippet) if part)
         flag = "" if section.commentable else "  (không góp ý)"
         click.echo(f"{'  ' * (section.level - 1)}{section.key:<14} {label}{flag}")
+
+
+@draft_group.command("imports")
+def draft_imports():
+    """Read the drafts waiting in the background (for cron; the scheduler does it every 2 s)."""
+    count = run_imports(clock=now_utc, max_bytes=current_app.config["DRAFT_MAX_BYTES"],
+                        limits=Limits.from_config(current_app.config),
+                        locale=current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"))
+    click.echo(f"{count} draft import(s) read.")
 
 
 @click.group("reminders")

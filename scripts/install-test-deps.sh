@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (PostgreSQL server, Chromium, LibreOffice
-# and poppler for rendering documents) when missing.
+# and poppler for rendering and reading documents, Tesseract with Vietnamese for scans) when
+# missing.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,10 @@ command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
 # LibreOffice renders the generated letters and reports to PDF; pdftotext reads them back.
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# Drafts as they arrive: scans are read by Tesseract in Vietnamese.
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \
+  missing+=(tesseract-ocr-vie)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

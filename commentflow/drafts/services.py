@@ -309,6 +309,9 @@ def correct_recognised_section(section: DraftSection, *, number: str, title: str
     text = "\n".join(line for line in (normalize(p) for p in (text or "").split("\n")) if line)
     if number and section.kind in UNNUMBERED_KEYS:
         raise ValidationFailed(_("Phần này của văn bản không có số."))
+    if not (number or title or text):
+        raise ValidationFailed(_("Mục phải có số, tiêu đề hoặc nội dung; muốn bỏ mục thì gộp "
+                                 "nó vào mục trên."))
     changed = {name: value for name, value in (("number", number), ("title", title),
                                                ("text", text))
                if getattr(section, name) != value}

@@ -54,7 +54,8 @@ def _load(round_id: int, *, manage: bool = False):
 def _choices(form: RoundForm | AddRecipientsForm) -> None:
     if isinstance(form, RoundForm):
         form.version_ids.choices = [
-            (v.id, f"{d.title} — " + _("Dự thảo lần %(n)d", n=v.number))
+            (v.id, f"{d.title} — " + _("Dự thảo lần %(n)d", n=v.number)
+             + (" — " + _("chưa soát lại nội dung nhận dạng") if v.awaits_review else ""))
             for d in agency_drafts(current_user.agency_id) for v in d.versions]
     form.group_ids.choices = [(g.id, f"{g.name} ({len(g.memberships)})")
                               for g in all_groups(include_inactive=False)]

@@ -9,6 +9,7 @@ import pytest
 
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
+from commentflow.drafts.models import DraftImport, DraftPage
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
@@ -19,6 +20,7 @@ from commentflow.responses.services import (
     working_response,
 )
 from commentflow.rounds.models import RoundRecipient
+from commentflow.storage.services import store_file
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_group, make_round, make_user
 
@@ -112,6 +114,12 @@ MATRIX = {
     ("drafts.merge", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.split", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.level", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.import_progress", "GET"): LEAD_SCOPED,
+    ("drafts.import_status", "GET"): LEAD_SCOPED,
+    ("drafts.review", "GET"): LEAD_STAFF_SCOPED,
+    ("drafts.review_section", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.confirm_review", "POST"): LEAD_STAFF_SCOPED,
+    ("drafts.page_image", "GET"): LEAD_SCOPED,
     ("rounds.index", "GET"): LEAD,
     ("rounds.create", "GET"): LEAD_STAFF,
     ("rounds.create", "POST"): LEAD_STAFF,
@@ -209,6 +217,13 @@ def world(app):
                          now=now_utc(), max_bytes=10**7)
     # The first section: every correction on it is refused, so the draft stays as it is.
     first = draft.latest_version.sections[0]
+    # Read as if from a scan (to be checked beside its page), and a file still being read.
+    draft.latest_version.needs_review = True
+    page = store_file(b"\x89PNG\r\n\x1a\n", "trang-1.png", uploaded_by=author, now=now_utc())
+    db.session.add(DraftPage(version=draft.latest_version, number=1, file_id=page.id))
+    queued = DraftImport(agency_id=agency.id, file_id=page.id, filename="du-thao.doc",
+                         kind="doc", created_by_id=author.id, created_at=now_utc())
+    db.session.add(queued)
     # A sent round of this agency, addressed to another agency and (for the inbox routes)
     # to this agency too, so that "own" users are both its lead office and a recipient.
     round_ = make_round(author, [make_agency()], open_=True)
@@ -233,7 +248,8 @@ def world(app):
             "draft_id": draft.id, "number": 1, "section_id": first.id,
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,
             "version_id": round_.versions[0].id, "response_id": submitted.id,
-            "comment_id": amendment.comments[0].id, "notification_id": notification.id}
+            "comment_id": amendment.comments[0].id, "notification_id": notification.id,
+            "import_id": queued.id, "page": 1}
 
 
 @pytest.mark.parametrize("role, own", [("anonymous", False)] + [

@@ -86,8 +86,9 @@ def test_a_new_version_gets_the_next_number(lead_client):
     (b"", "du-thao.docx", "Tệp tải lên rỗng."),
     (b"not a zip", "du-thao.docx", "không đúng với phần mở rộng"),
     (b"PK\x03\x04broken", "du-thao.docx", "bị hỏng"),
-    (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 64, "du-thao.docx", "mật khẩu"),
-    (b"%PDF-1.4", "du-thao.pdf", "lưu lại dưới dạng .docx"),
+    (bytes.fromhex("d0cf11e0a1b11ae1") + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64,
+     "du-thao.docx", "mật khẩu"),  # a password-protected .docx is an OLE file
+    (b"%PDF-1.4", "du-thao.pdf", "PDF bị hỏng"),  # checked at once, not queued
 ])
 def test_bad_files_get_a_message_and_nothing_is_stored(lead_client, data, name, message):
     response = _upload(lead_client, data, name=name)
