@@ -40,16 +40,21 @@ print(json.dumps({{"seconds": seconds, "sections": sections, "kind": reading.kin
 
 
 def copies_of(data: bytes, times: int) -> bytes:
-    """The document's body repeated `times` times (its numbering runs on through all)."""
+    """The plan with its body (from "MỤC ĐÍCH, YÊU CẦU" to the "Nơi nhận" block) written
+    `times` times over: the numbering runs on (I. … CDXX.), as in one long plan."""
     from docx import Document
 
     document = Document(io.BytesIO(data))
-    body = document.element.body
-    original = [child for child in body if not child.tag.endswith("sectPr")]
-    section = body[-1]
+    children = list(document.element.body)
+    texts = ["".join(t.text or "" for t in child.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")) for child in children]
+    start = next(i for i, text in enumerate(texts) if "MỤC ĐÍCH, YÊU CẦU" in text)
+    end = next(i for i, text in enumerate(texts) if text.startswith("Trên đây là Kế hoạch"))
+    body = children[start:end]
+    anchor = children[end]
     for _ in range(times - 1):
-        for child in original:
-            section.addprevious(copy.deepcopy(child))
+        for child in body:
+            anchor.addprevious(copy.deepcopy(child))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -73,10 +78,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         work = Path(work)
         print("building the documents (LibreOffice, pdftoppm)…", flush=True)
-        auto = copies_of(auto_numbered(PLAN), 84)
+        auto = copies_of(auto_numbered(PLAN), 100)
         (work / "auto.docx").write_bytes(auto)
         pages_of_auto = pdf_pages_of(auto, work)
-        typed = copies_of(PLAN.read_bytes(), 17)
+        typed = copies_of(PLAN.read_bytes(), 20)
         (work / "plan.pdf").write_bytes(converted(typed, "pdf", work))
         scan = scanned_pdf((work / "plan.pdf").read_bytes(), dpi=150, pages=8)
         (work / "scan.pdf").write_bytes(scan)

@@ -1,11 +1,22 @@
-"""Command-line entry points: the demo province and the first administrator."""
+"""Command-line entry points: the demo province, the first administrator, drafts."""
+import json
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from commentflow.accounts.models import Role, User
 from commentflow.accounts.passwords import hash_password
+from commentflow.core.clock import now_utc
 from commentflow.directory.models import Agency, AgencyGroup
+from commentflow.drafts.imports import start_import
+from commentflow.drafts.models import DraftImport
+from commentflow.drafts.reading import Limits
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
+from tests.factories import make_user
+from tests.fixtures.office import auto_numbered, converted, typed_docx
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def test_demo_builds_the_kien_giang_province_and_prints_logins(app, runner):
@@ -69,3 +80,35 @@ def test_create_admin_for_a_fresh_install(app, runner):
     db.session.rollback()
     admin = db.session.scalar(select(User).where(User.username == "quantri"))
     assert admin.is_admin and admin.agency.code == "VPUBND"
+
+
+def test_draft_outline_reads_every_format(app, runner, tmp_path):
+    odt = tmp_path / "ke-hoach.odt"
+    odt.write_bytes(converted(auto_numbered(FIXTURES / "samples" / "ke-hoach-cao-minh-2026.docx"),
+                              "odt", tmp_path))
+    result = runner.invoke(args=["draft", "outline", str(odt), "--json"])
+    assert result.exit_code == 0, result.output
+
+    def keys(nodes):
+        return [key for node in nodes for key in [node["key"], *keys(node["children"])]]
+
+    expected = json.loads((FIXTURES / "outlines" / "ke-hoach-cao-minh-2026.json").read_text())
+    assert keys(json.loads(result.output)) == \
+        ["header"] + [row["key"] for row in expected]
+
+    broken = tmp_path / "du-thao.pdf"
+    broken.write_bytes(b"%PDF-1.4 nothing else")
+    refused = runner.invoke(args=["draft", "outline", str(broken)])
+    assert refused.exit_code != 0 and "Tệp PDF bị hỏng" in refused.output
+
+
+def test_draft_imports_reads_what_waits_for_cron(app, runner, tmp_path):
+    staff = make_user(roles=(Role.LEAD_STAFF,))
+    data = converted(typed_docx("KẾ HOẠCH\nThực hiện\nI. MỤC ĐÍCH\n1. Mục đích"), "rtf", tmp_path)
+    job = start_import("", data, "ke-hoach.rtf", actor=staff, now=now_utc(),
+                       max_bytes=10**7, limits=Limits())
+    db.session.commit()
+    result = runner.invoke(args=["draft", "imports"])
+    assert result.exit_code == 0 and "1 draft import(s) read." in result.output
+    db.session.expire_all()
+    assert db.session.get(DraftImport, job.id).status == "done"
