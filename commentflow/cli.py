@@ -18,11 +18,13 @@ from commentflow.drafts.reading import Limits, read_document
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
+from commentflow.responses.reply_reading import read_reply
 from commentflow.scheduler import build_scheduler
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(draft_group)
+    app.cli.add_command(reply_group)
     app.cli.add_command(reminders_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_command)
@@ -120,6 +122,36 @@ def draft_imports():
                         limits=Limits.from_config(current_app.config),
                         locale=current_app.config.get("BABEL_DEFAULT_LOCALE", "vi"))
     click.echo(f"{count} draft import(s) read.")
+
+
+@click.group("reply")
+def reply_group():
+    """Agencies' reply files read into comments."""
+
+
+@reply_group.command("extract")
+@click.argument("draft_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("reply_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the comments as JSON.")
+def reply_extract(draft_path, reply_path, as_json):
+    """Print the comments a reply file would give, placed on the sections of the draft."""
+    limits = Limits.from_config(current_app.config)
+    max_bytes = current_app.config["DRAFT_MAX_BYTES"]
+    try:
+        draft = read_document(Path(draft_path).read_bytes(), draft_path, max_bytes=max_bytes,
+                              limits=limits)
+        reading = read_reply(Path(reply_path).read_bytes(), reply_path,
+                             parse_blocks(draft.blocks), max_bytes=max_bytes, limits=limits)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    if as_json:
+        click.echo(json.dumps([c.as_dict() for c in reading.candidates], ensure_ascii=False,
+                              indent=2))
+        return
+    for candidate in reading.candidates:
+        flag = "" if candidate.confident else "  (cần xem lại)"
+        click.echo(f"{candidate.section_key or 'chung':<14} [{candidate.source}] "
+                   f"{candidate.text[:80]}{flag}")
 
 
 @click.group("reminders")

@@ -34,16 +34,22 @@ class WordDocument:
     notes: list[str] = field(default_factory=list)
 
 
-def paragraph_text(p) -> str:
-    """A paragraph's text with every tracked change accepted."""
+_ORIGINAL_SKIPPED = (_SKIPPED - {W + "del", W + "moveFrom", W + "delText"}) | {
+    W + "ins", W + "moveTo"}
+
+
+def paragraph_text(p, *, original: bool = False) -> str:
+    """A paragraph's text with every tracked change accepted (or, original=True, rejected:
+    the text as it was before the changes)."""
     out: list[str] = []
+    skipped = _ORIGINAL_SKIPPED if original else _SKIPPED
 
     def visit(element) -> None:
         for child in element:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIPPED:
+            if not isinstance(tag, str) or tag in skipped:
                 continue
-            if tag == W + "t":
+            if tag in (W + "t", W + "delText"):
                 out.append(child.text or "")
             elif tag == W + "tab":
                 out.append("\t")
@@ -154,3 +160,43 @@ def read_word(document) -> WordDocument:
     revisions += sum(1 for _ in body.iter(*_FORMAT_REVISIONS))
     return WordDocument(blocks=blocks, revisions=revisions, comments=_count_comments(document),
                         numbered=reader.numbered)
+
+
+@dataclass
+class WordParagraph:
+    """A paragraph of a Word file in document order, with its automatic number."""
+
+    element: object
+    label: str  #: the automatic number Word shows ("III.", "2.1.") or ""
+    text: str  #: as it reads with every change accepted (without the label)
+    original: str  #: as it read before the tracked changes
+    row: list[str] | None = None  #: for a paragraph in a table: the texts of its row's cells
+
+
+def word_paragraphs(document) -> list[WordParagraph]:
+    """Every paragraph of the body, table cells included, in order, numbered as Word does."""
+    numbering = Numbering(_numbering_root(document.part), document.part.styles.element)
+    out: list[WordParagraph] = []
+    body = document.element.body
+    for p in body.iter(W + "p"):
+        label = numbering.label(p.find(W + "pPr"))
+        row = None
+        tr = next((a for a in p.iterancestors(W + "tr")), None)
+        if tr is not None:
+            row = ["\n".join(paragraph_text(q) for q in tc.iter(W + "p"))
+                   for tc in tr.iterchildren(W + "tc")]
+        out.append(WordParagraph(p, label, paragraph_text(p), paragraph_text(p, original=True),
+                                 row))
+    return out
+
+
+def comments_by_id(document) -> dict[str, tuple[str, str]]:
+    """Margin comments: id → (author, text)."""
+    for rel in document.part.rels.values():
+        if rel.reltype.endswith("/comments") and not rel.is_external:
+            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+            root = etree.fromstring(rel.target_part.blob, parser=parser)
+            return {c.get(W + "id"): (c.get(W + "author") or "",
+                                      "\n".join(paragraph_text(p) for p in c.iter(W + "p")))
+                    for c in root.iter(W + "comment")}
+    return {}
