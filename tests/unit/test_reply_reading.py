@@ -95,7 +95,8 @@ An Giang, ngày 18 tháng 11 năm 2026
 V/v góp ý dự thảo Kế hoạch
 Kính gửi: Sở Y tế
 Phúc đáp Công văn số 2159/SYT-TCCB ngày 02/7/2024 của Sở Y tế, Sở Tài chính có ý kiến như sau:
-1. Tại điểm b khoản 2 Mục III: đề nghị sửa thành “Việc mua sắm thuốc theo nhu cầu thực tế”. Lý do: phù hợp Luật Đấu thầu.
+1. Tại điểm b khoản 2 Mục III: đề nghị sửa thành “Việc mua sắm thuốc theo nhu cầu thực tế”. \
+Lý do: phù hợp Luật Đấu thầu.
 2. tại điểm a, khoản 1, mục I, đề nghị làm rõ mục tiêu.
 3. Mục IV: đề nghị bổ sung nguồn kinh phí thực hiện.
 4. Đề nghị sửa điểm b khoản 3 mục III như sau: “Y tế dự phòng tập trung phòng bệnh”.
