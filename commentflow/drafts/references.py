@@ -117,6 +117,11 @@ class DraftIndex:
             found = _outermost(matches, self.parent)
         return found or []
 
+    def holds(self, text: str) -> bool:
+        """Whether these words are, as they stand, words of the draft."""
+        wanted = fold(text)
+        return len(wanted) >= 8 and any(wanted in folded for _section, folded in self._texts)
+
     def by_words(self, text: str, *, in_table: bool = False) -> tuple[Section | None, bool]:
         """The section a paragraph of the draft was copied from: (section, sure?).
 

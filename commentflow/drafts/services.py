@@ -341,3 +341,15 @@ def page_image(version: DraftVersion, number: int):
     if page is None:
         raise NotFound(_("Không tìm thấy trang."))
     return page.file
+
+
+def section_tree(version: DraftVersion) -> list[Section]:
+    """The version's stored sections as the parser's tree (for finding one by citation)."""
+    nodes = {row.id: Section(row.key, row.number, row.title, row.text, row.kind,
+                             row.is_commentable, row.fields or {}, level=row.level)
+             for row in version.sections}
+    top = []
+    for row in version.sections:
+        parent = nodes.get(row.parent_id)
+        (parent.children if parent is not None else top).append(nodes[row.id])
+    return top

@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateField,
     FieldList,
@@ -74,12 +74,41 @@ class PaperCommentForm(SubForm):
     proposed_wording = TextAreaField(_l("Đề nghị sửa lại thành"),
                                      validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
     reason = TextAreaField(_l("Lý do"), validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])
+    #: For a comment read from a file: where it was read, and whether its place is a guess.
+    origin = HiddenField()
+    flagged = HiddenField()
+
+
+#: Comments read from one reply file, at most.
+MAX_IMPORTED = 300
+_REPLY_FILE = _l("Tệp trả lời: bản dự thảo có nhận xét bên lề hoặc sửa đổi được theo dõi (Word), "
+                 "hoặc văn bản góp ý (Word, PDF, bản quét)")
 
 
 class PaperReplyForm(ReplyLetterForm):
     recipient_id = SelectField(_l("Cơ quan, đơn vị trả lời"), coerce=int,
                                validators=[DataRequired(REQUIRED)])
-    comments = FieldList(FormField(PaperCommentForm), min_entries=8, max_entries=50)
+    comments = FieldList(FormField(PaperCommentForm), min_entries=8, max_entries=MAX_IMPORTED)
+
+
+class CommentsFileForm(Form):
+    """Step one of reading a reply file: the file."""
+
+    file = FileField(_l("Tệp trả lời"), description=_REPLY_FILE,
+                     validators=[FileRequired(_l("Hãy chọn tệp trả lời."))])
+
+
+class ReplyFileForm(CommentsFileForm):
+    """…and, for the lead office recording it, whose reply it is."""
+
+    recipient_id = SelectField(_l("Cơ quan, đơn vị trả lời"), coerce=int,
+                               validators=[DataRequired(REQUIRED)])
+
+
+class ImportedCommentsForm(Form):
+    """Step two for agency staff: the comments read from their file, to correct and confirm."""
+
+    comments = FieldList(FormField(PaperCommentForm), min_entries=0, max_entries=MAX_IMPORTED)
 
 
 class TrackerFilterForm(Form):

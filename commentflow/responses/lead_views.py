@@ -1,19 +1,27 @@
 """The lead office's side of the answers: the tracker, a submitted answer and its scan, and
 a reply that came on paper or through e-office typed in on the agency's behalf."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.core.dates import local_today
+from commentflow.core.errors import ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
+from commentflow.drafts.reading import Limits
 from commentflow.exports.spreadsheets import build_table
 from commentflow.extensions import db
 from commentflow.responses import tracker
-from commentflow.responses.forms import PaperReplyForm, TrackerFilterForm
+from commentflow.responses.forms import PaperReplyForm, ReplyFileForm, TrackerFilterForm
 from commentflow.responses.letters import comment_paragraphs
 from commentflow.responses.models import Response
 from commentflow.responses.permissions import can_read_response
+from commentflow.responses.reply_import import (
+    imported_row,
+    read_reply_for_round,
+    section_choices,
+)
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
 from commentflow.rounds.permissions import can_manage_round
 from commentflow.rounds.services import get_round_for_lead
@@ -92,12 +100,10 @@ def response_scan(round_id: int, response_id: int):
     return download_response(answer.scan.data, answer.scan.filename, "application/pdf")
 
 
-def _paper_reply_form(round_) -> PaperReplyForm:
-    form = PaperReplyForm()
+def _paper_reply_form(round_, **prefilled) -> PaperReplyForm:
+    form = PaperReplyForm(**prefilled)
     form.recipient_id.choices = [(r.id, r.agency.name) for r in round_.recipients]
-    sections = [("", _("Ý kiến chung"))] + [
-        (s.id, f"{s.shown_key} — {s.citation or s.title[:60]}")
-        for v in round_.versions for s in v.sections if s.is_commentable]
+    sections = section_choices(round_)
     for entry in form.comments:
         entry.section_id.choices = sections
     return form
@@ -128,3 +134,35 @@ def paper_reply(round_id: int):
                                           name=recipient.agency.name),
                       lambda _recipient: url_for(".tracker_page", round_id=round_.id))
     return saved or render_template("rounds/paper_reply.html", round_=round_, form=form)
+
+
+@bp.route("/<int:round_id>/paper-reply/from-file", methods=["GET", "POST"])
+@lead_staff
+@form_view
+def paper_reply_from_file(round_id: int):
+    """Step one of recording a reply from its file: the comments are read and placed, then
+    shown in the paper-reply form to be checked and saved (nothing is stored before)."""
+    round_ = _load(round_id, manage=True)
+    form = ReplyFileForm()
+    form.recipient_id.choices = [(r.id, r.agency.name) for r in round_.recipients]
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            reading, placed = read_reply_for_round(
+                round_, upload.read(), upload.filename or "",
+                max_bytes=current_app.config["DRAFT_MAX_BYTES"],
+                limits=Limits.from_config(current_app.config))
+        except ValidationFailed as error:
+            form.file.errors.append(error.message)
+        else:
+            review = _paper_reply_form(
+                round_, formdata=None, recipient_id=form.recipient_id.data,
+                reply_number=reading.letter_number, reply_notation=reading.letter_notation,
+                reply_date=reading.letter_date or local_today(now_utc(), configured_zone()),
+                comments=[imported_row(p) for p in placed])
+            flash(_("Đã đọc %(n)d ý kiến từ tệp; hãy kiểm tra từng ý kiến (nhất là những ý kiến "
+                    "được đánh dấu cần xem lại), rồi lưu.", n=len(placed)), "info")
+            return render_template("rounds/paper_reply.html", round_=round_, form=review,
+                                   from_file=True)
+    return render_template("rounds/paper_reply_file.html", round_=round_, form=form)
+

@@ -91,9 +91,21 @@ def read_reply(data: bytes, filename: str, top: list[Section], *, max_bytes: int
             _tracked_changes(paragraphs, index)
         if reading.candidates:
             return reading
+        if _is_the_draft_itself(paragraphs, index):
+            raise ValidationFailed(_(
+                "Tệp này là bản dự thảo nhưng không có nhận xét bên lề hay thay đổi được theo "
+                "dõi nào. Hãy góp ý bằng Comment hoặc Track Changes trong Word, hoặc tải lên "
+                "văn bản góp ý."))
     letter = read_document(data, filename, max_bytes=max_bytes, limits=limits)
     _letter(letter.blocks, index, reading)
     return reading
+
+
+def _is_the_draft_itself(paragraphs, index: DraftIndex) -> bool:
+    """Most of the file's longer paragraphs are paragraphs of the draft."""
+    long = [p for p in paragraphs if len(p.text) > 40 and p.row is None][:200]
+    found = sum(1 for p in long if index.holds(p.text))
+    return bool(long) and found / len(long) > 0.6
 
 
 def _open(data: bytes):

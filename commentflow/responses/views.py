@@ -1,7 +1,9 @@
-"""Agency pages of an answer: register, assign, draft comments (autosaved), review, submit."""
+"""Agency pages of an answer: register, assign, draft comments (autosaved, or read from a
+Word file), review, submit."""
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -16,7 +18,9 @@ from sqlalchemy import select
 from commentflow.accounts.models import User
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
+from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.models import FIELD_LABELS
+from commentflow.drafts.reading import Limits
 from commentflow.drafts.services import document
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
@@ -24,6 +28,8 @@ from commentflow.responses import services
 from commentflow.responses.forms import (
     AssignForm,
     CommentForm,
+    CommentsFileForm,
+    ImportedCommentsForm,
     RegisterForm,
     ReplyLetterForm,
     ReturnForm,
@@ -37,9 +43,14 @@ from commentflow.responses.permissions import (
     can_read_response,
     can_register,
 )
+from commentflow.responses.reply_import import (
+    imported_row,
+    read_reply_for_round,
+    section_choices,
+)
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
-from commentflow.web.forms import run_action, run_for_script
+from commentflow.web.forms import form_errors, run_action, run_for_script
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
 
@@ -137,7 +148,7 @@ def draft(round_id: int):
                            response=response, by_section=by_section,
                            documents=[(v, document(v)) for v in round_.versions],
                            form=CommentForm(), field_labels=FIELD_LABELS,
-                           max_chars=MAX_COMMENT_CHARS)
+                           max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm())
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):
@@ -168,6 +179,67 @@ def _data(form: CommentForm) -> services.CommentData:
                                 section_id=int(section) if section and section.isdigit()
                                 else None, proposed_wording=form.proposed_wording.data or "",
                                 reason=form.reason.data or "")
+
+
+@bp.route("/import-comments", methods=["POST"])
+@login_required
+def import_comments(round_id: int):
+    """Step one for agency staff: their Word file (or letter) read into comments to check."""
+    round_, recipient = _load(round_id)
+    form = CommentsFileForm()
+    if not form.validate_on_submit():
+        flash(form_errors(form), "error")
+        return redirect(url_for(".draft", round_id=round_id))
+    response = run_action(lambda: services.working_response(recipient, actor=current_user,
+                                                            now=now_utc()))
+    if response is None:
+        return _back(round_id)
+    upload = form.file.data
+    try:
+        _reading, placed = read_reply_for_round(
+            round_, upload.read(), upload.filename or "",
+            max_bytes=current_app.config["DRAFT_MAX_BYTES"],
+            limits=Limits.from_config(current_app.config))
+    except ValidationFailed as error:
+        flash(error.message, "error")
+        return redirect(url_for(".draft", round_id=round_id))
+    review = _imported_form(round_, formdata=None, comments=[imported_row(p) for p in placed])
+    return render_template("responses/import_review.html", round_=round_,
+                           recipient=recipient, form=review, filename=upload.filename)
+
+
+def _imported_form(round_, **values) -> ImportedCommentsForm:
+    form = ImportedCommentsForm(**values)
+    choices = section_choices(round_)
+    for entry in form.comments:
+        entry.section_id.choices = choices
+    return form
+
+
+@bp.route("/import-comments/confirm", methods=["POST"])
+@login_required
+def confirm_imported_comments(round_id: int):
+    """Step two: the checked comments saved as ordinary comments of the working answer."""
+    round_, recipient = _load(round_id)
+    form = _imported_form(round_)
+    if not form.validate_on_submit():
+        return render_template("responses/import_review.html", round_=round_,
+                               recipient=recipient, form=form, filename=""), 422
+
+    def save() -> int:
+        rows = [entry for entry in form.comments if (entry.text.data or "").strip()]
+        if not rows:
+            raise ValidationFailed(_("Không còn ý kiến nào để thêm."))
+        response = services.working_response(recipient, actor=current_user, now=now_utc())
+        for entry in rows:
+            services.save_comment(response, services.CommentData(
+                text=entry.text.data, section_id=entry.section_id.data,
+                proposed_wording=entry.proposed_wording.data or "",
+                reason=entry.reason.data or ""), actor=current_user, now=now_utc())
+        return len(rows)
+
+    run_action(save, lambda count: _("Đã thêm %(n)d ý kiến từ tệp vào bản soạn.", n=count))
+    return redirect(url_for(".draft", round_id=round_id))
 
 
 @bp.route("/comments", methods=["POST"])

@@ -6,10 +6,12 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
+from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import read_document
 from commentflow.drafts.references import DraftIndex, find_citation
 from commentflow.responses.reply_reading import read_reply
+from tests.fixtures import hostile, hostile_pdf
 from tests.fixtures.office import auto_numbered, typed_docx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
@@ -171,3 +173,14 @@ def test_ordinary_words_are_not_citations():
     for text in ("Mục đích của kế hoạch", "điều này cần làm rõ", "khoản tiền bổ sung",
                  "phần việc còn lại"):
         assert find_citation(text) is None
+
+
+@pytest.mark.parametrize("make, name, message", [
+    (hostile.utf16_entity_docx, "gop-y.docx", "khai báo XML"),
+    (hostile.wrong_crc_docx, "gop-y.docx", "hỏng"),
+    (hostile_pdf.with_javascript, "cong-van.pdf", "JavaScript"),
+    (hostile_pdf.huge_png, "cong-van.png", "Ảnh quá lớn"),
+])
+def test_hostile_reply_files_are_refused_like_hostile_drafts(make, name, message):
+    with pytest.raises(ValidationFailed, match=message):
+        read_reply(make(), name, outline(KIEN_GIANG), max_bytes=LIMIT)

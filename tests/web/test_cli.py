@@ -112,3 +112,17 @@ def test_draft_imports_reads_what_waits_for_cron(app, runner, tmp_path):
     assert result.exit_code == 0 and "1 draft import(s) read." in result.output
     db.session.expire_all()
     assert db.session.get(DraftImport, job.id).status == "done"
+
+
+def test_reply_extract_prints_the_comments_a_reply_would_give(app, runner, tmp_path):
+    reply = tmp_path / "cong-van.txt"
+    reply.write_text("Sở Tài chính có ý kiến như sau:\n"
+                     "1. Tại điểm b khoản 2 Mục III: đề nghị sửa thành “Nội dung mới”. "
+                     "Lý do: rõ hơn.\n2. Đề nghị rà soát thể thức.\n")
+    draft = FIXTURES / "samples" / "du-thao-ke-hoach-218-kien-giang.docx"
+    result = runner.invoke(args=["reply", "extract", str(draft), str(reply), "--json"])
+    assert result.exit_code == 0, result.output
+    comments = json.loads(result.output)
+    assert [(c["section_key"], c["source"], c["proposed_wording"], c["reason"])
+            for c in comments] == [("III.2.b", "letter-paragraph", "Nội dung mới", "rõ hơn."),
+                                   (None, "letter-paragraph", None, None)]
