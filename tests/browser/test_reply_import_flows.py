@@ -74,7 +74,8 @@ def test_lead_office_records_a_reply_letter_from_its_file(page, live_server, tmp
         "Tại Mục IX: đề nghị bổ sung nội dung đánh giá.")
     flagged.locator("select").select_option(label="IV — Mục IV")
     page.click("button:has-text('Lưu văn bản trả lời')")
-    expect(page.locator(".flash-success")).to_contain_text("Đã nhập văn bản trả lời của Sở Tài chính")
+    expect(page.locator(".flash-success")).to_contain_text(
+        "Đã nhập văn bản trả lời của Sở Tài chính")
     row = page.locator("#tracker tr[data-agency='STC']")
     expect(row).to_contain_text("1875/STC-QLNS")
     expect(row.locator("td").last).to_have_text("2")
