@@ -12,9 +12,11 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import DomainError
 from commentflow.demo.services import build_demo, erase_everything, has_data
 from commentflow.directory.models import Agency, AgencyKind
+from commentflow.drafts.alignment import align
 from commentflow.drafts.imports import run_imports
 from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import Limits, read_document
+from commentflow.drafts.redline import redline
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
@@ -113,6 +115,35 @@ def draft_outline(path, as_json):
         label = " ".join(part for part in (section.number, section.title or snippet) if part)
         flag = "" if section.commentable else "  (không góp ý)"
         click.echo(f"{'  ' * (section.level - 1)}{section.key:<14} {label}{flag}")
+
+
+@draft_group.command("compare")
+@click.argument("old_path", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the alignment as JSON.")
+@click.option("--redline", "redline_path", type=click.Path(dir_okay=False),
+              help="Also write the new version with Word tracked changes against the old.")
+def draft_compare(old_path, new_path, as_json, redline_path):
+    """Pair the sections of two versions of a draft (any accepted format)."""
+    limits, max_bytes = Limits.from_config(current_app.config), current_app.config[
+        "DRAFT_MAX_BYTES"]
+    try:
+        old, new = (parse_blocks(read_document(Path(path).read_bytes(), path,
+                                               max_bytes=max_bytes, limits=limits).blocks)
+                    for path in (old_path, new_path))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    pairs = align(old, new)
+    if redline_path:
+        Path(redline_path).write_bytes(redline(pairs, title=Path(new_path).stem,
+                                               author="commentflow", when=now_utc()))
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in pairs], ensure_ascii=False, indent=2))
+        return
+    for pair in pairs:
+        old_key = pair.old.key if pair.old else "—"
+        new_key = pair.new.key if pair.new else "—"
+        click.echo(f"{old_key:<14} {new_key:<14} {pair.change}")
 
 
 @draft_group.command("imports")

@@ -15,6 +15,7 @@ from commentflow.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
 from tests.fixtures.office import auto_numbered, converted, typed_docx
+from tests.unit.test_version_alignment import NEW, OLD
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -126,3 +127,16 @@ def test_reply_extract_prints_the_comments_a_reply_would_give(app, runner, tmp_p
     assert [(c["section_key"], c["source"], c["proposed_wording"], c["reason"])
             for c in comments] == [("III.2.b", "letter-paragraph", "Nội dung mới", "rõ hơn."),
                                    (None, "letter-paragraph", None, None)]
+
+
+def test_draft_compare_prints_the_alignment_and_writes_a_redline(app, runner, tmp_path):
+    (tmp_path / "lan-1.txt").write_text(OLD)
+    (tmp_path / "lan-2.txt").write_text(NEW)
+    result = runner.invoke(args=["draft", "compare", str(tmp_path / "lan-1.txt"),
+                                 str(tmp_path / "lan-2.txt"), "--json",
+                                 "--redline", str(tmp_path / "so-sanh.docx")])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {"old_key": None, "new_key": "II.1", "change": "added"} in rows
+    assert {"old_key": "II.2", "new_key": "II.4", "change": "split"} in rows
+    assert (tmp_path / "so-sanh.docx").read_bytes()[:2] == b"PK"
