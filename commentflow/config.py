@@ -118,6 +118,8 @@ class Config:
     DRAFT_PDF_MAX_PAGES = int(os.environ.get("COMMENTFLOW_DRAFT_PDF_MAX_PAGES", "500"))
     DRAFT_SCAN_MAX_PAGES = int(os.environ.get("COMMENTFLOW_DRAFT_SCAN_MAX_PAGES", "60"))
     DRAFT_OCR_SECONDS_PER_PAGE = int(os.environ.get("COMMENTFLOW_DRAFT_OCR_SECONDS", "90"))
+    #: A scanned reply letter is read while its user waits: this many pages at most.
+    REPLY_SCAN_MAX_PAGES = int(os.environ.get("COMMENTFLOW_REPLY_SCAN_MAX_PAGES", "6"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

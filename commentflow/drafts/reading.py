@@ -57,6 +57,15 @@ class Limits:
                    scan_max_pages=config.get("DRAFT_SCAN_MAX_PAGES", 60),
                    ocr_seconds_per_page=config.get("DRAFT_OCR_SECONDS_PER_PAGE", 90))
 
+    @classmethod
+    def for_request(cls, config) -> "Limits":
+        """Within a web request (a reply file read while its user waits): a scan of a few
+        pages only, so the request ends well inside the server's timeout."""
+        limits = cls.from_config(config)
+        limits.scan_max_pages = min(limits.scan_max_pages,
+                                    config.get("REPLY_SCAN_MAX_PAGES", 6))
+        return limits
+
 
 @dataclass
 class Reading:

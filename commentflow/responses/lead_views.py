@@ -151,7 +151,7 @@ def paper_reply_from_file(round_id: int):
             reading, placed = read_reply_for_round(
                 round_, upload.read(), upload.filename or "",
                 max_bytes=current_app.config["DRAFT_MAX_BYTES"],
-                limits=Limits.from_config(current_app.config))
+                limits=Limits.for_request(current_app.config))
         except ValidationFailed as error:
             form.file.errors.append(error.message)
         else:

@@ -199,7 +199,7 @@ def import_comments(round_id: int):
         _reading, placed = read_reply_for_round(
             round_, upload.read(), upload.filename or "",
             max_bytes=current_app.config["DRAFT_MAX_BYTES"],
-            limits=Limits.from_config(current_app.config))
+            limits=Limits.for_request(current_app.config))
     except ValidationFailed as error:
         flash(error.message, "error")
         return redirect(url_for(".draft", round_id=round_id))

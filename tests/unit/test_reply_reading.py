@@ -8,11 +8,11 @@ from docx.oxml import parse_xml
 
 from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.parsing import parse_blocks, walk
-from commentflow.drafts.reading import read_document
+from commentflow.drafts.reading import Limits, read_document
 from commentflow.drafts.references import DraftIndex, find_citation
 from commentflow.responses.reply_reading import read_reply
 from tests.fixtures import hostile, hostile_pdf
-from tests.fixtures.office import auto_numbered, typed_docx
+from tests.fixtures.office import auto_numbered, converted, scanned_pdf, typed_docx
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 KIEN_GIANG = SAMPLES / "du-thao-ke-hoach-218-kien-giang.docx"
@@ -184,3 +184,16 @@ def test_ordinary_words_are_not_citations():
 def test_hostile_reply_files_are_refused_like_hostile_drafts(make, name, message):
     with pytest.raises(ValidationFailed, match=message):
         read_reply(make(), name, outline(KIEN_GIANG), max_bytes=LIMIT)
+
+
+def test_a_scanned_reply_letter_is_read_and_a_long_one_refused(tmp_path):
+    pdf = converted(typed_docx(LETTER), "pdf", tmp_path)
+    limits = Limits(scan_max_pages=6)
+    reading = read_reply(scanned_pdf(pdf, dpi=200, angle=0.5), "cong-van-scan.pdf",
+                         outline(KIEN_GIANG), max_bytes=LIMIT, limits=limits)
+    placed = [c.section_key for c in reading.candidates]
+    assert placed[:3] == ["III.2.b", "I.1.a", "IV"]
+    assert (reading.letter_number, reading.letter_notation) == ("1875", "STC-QLNS")
+    with pytest.raises(ValidationFailed, match="vượt giới hạn 6 trang"):
+        read_reply(hostile_pdf.many_blank_pages(7), "dai.pdf", outline(KIEN_GIANG),
+                   max_bytes=LIMIT, limits=limits)
