@@ -1,9 +1,10 @@
-"""Benchmark: two 500-page versions of a draft aligned, and the redline .docx between them.
+"""Benchmark: two long versions of a draft aligned, and the redline .docx between them.
 
 Version 1 is the Cao Minh plan written 150 times over (3,906 sections, about 750 pages;
 each longer paragraph made unique); version 2 changes 5 % of its paragraphs: edited words,
 a few inserted and removed. Both are read once; then, in a fresh process, align() and
-redline() are timed (best of 3) with the process's peak memory. Targets (issue 15): aligning < 3 s; the redline < 5 s and < 500 MB.
+redline() are timed (best of 3) with the process's peak memory. Targets (issue 15, for
+3,900 sections): aligning < 3 s; the redline < 5 s and < 500 MB.
 
 Run: .venv/bin/python bench/align_versions.py
 """
