@@ -94,11 +94,12 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.responses.inbox_views import bp as inbox_bp
     from commentflow.responses.lead_views import bp as answers_bp
     from commentflow.responses.views import bp as responses_bp
+    from commentflow.revisions.views import bp as revisions_bp
     from commentflow.rounds.views import bp as rounds_bp
 
     for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp,
                       rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp,
-                      consolidation_bp, published_bp, answers_bp, reminders_bp):
+                      consolidation_bp, published_bp, answers_bp, reminders_bp, revisions_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,5 +16,6 @@ from commentflow.responses.models import (  # noqa: F401
     Registration,
     Response,
 )
+from commentflow.revisions.models import SectionPair, VersionComparison  # noqa: F401
 from commentflow.rounds.models import Round, RoundRecipient  # noqa: F401
 from commentflow.storage.models import StoredFile  # noqa: F401

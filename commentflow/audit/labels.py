@@ -15,6 +15,8 @@ ACTIONS = {
     "draft.import_queued": _l("Tải lên dự thảo để đọc (chuyển đổi, PDF, bản quét)"),
     "draft.recognised_text_corrected": _l("Sửa nội dung nhận dạng"),
     "draft.recognised_text_confirmed": _l("Xác nhận nội dung nhận dạng"),
+    "draft.comparison_corrected": _l("Sửa cách ghép mục giữa hai phiên bản"),
+    "draft.comparison_confirmed": _l("Xác nhận cách ghép mục giữa hai phiên bản"),
     "round.created": _l("Tạo đợt lấy ý kiến"), "round.updated": _l("Sửa đợt lấy ý kiến"),
     "round.opened": _l("Gửi văn bản lấy ý kiến"), "round.closed": _l("Kết thúc nhận ý kiến"),
     "round.deadline_extended": _l("Gia hạn góp ý"),

@@ -22,13 +22,17 @@ from docx.shared import Pt
 from commentflow.drafts.alignment import MERGED, MOVED, SPLIT, Pair
 from commentflow.drafts.parsing import Section
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\s+|\w+|[^\w\s]")  # words, spaces and each punctuation mark
 
 
 def section_lines(section: Section) -> list[str]:
-    """A section as paragraphs: its number and title, then its text."""
-    heading = " ".join(part for part in (section.number, section.title) if part)
-    return ([heading] if heading else []) + [line for line in section.text.split("\n") if line]
+    """A section as its paragraphs read: number and title, then the text ("a) Triển khai …"
+    when the number heads a paragraph of text, as the draft writes it)."""
+    lines = [line for line in section.text.split("\n") if line]
+    if section.title or not lines:
+        heading = " ".join(part for part in (section.number, section.title) if part)
+        return ([heading] if heading else []) + lines
+    return [" ".join(part for part in (section.number, lines[0]) if part)] + lines[1:]
 
 
 class _Writer:
@@ -88,7 +92,7 @@ class _Writer:
                     self.paragraph([("", line)])
             elif op == "replace" and a2 - a1 == b2 - b1:
                 for old, new in zip(old_lines[a1:a2], new_lines[b1:b2], strict=True):
-                    self.paragraph(_word_diff(old, new))
+                    self.paragraph(word_diff(old, new))
             else:
                 self.whole(old_lines[a1:a2], "del")
                 self.whole(new_lines[b1:b2], "ins")
@@ -99,7 +103,8 @@ class _Writer:
         return buffer.getvalue()
 
 
-def _word_diff(old: str, new: str) -> list[tuple[str, str]]:
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """("", text), ("del", text), ("ins", text) pieces turning old into new, word by word."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
     pieces: list[tuple[str, str]] = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -23,6 +23,7 @@ LAYERS = [
     ("responses",),  # an agency's answer; the lead office's tracker of the answers
     ("reminders",),
     ("consolidation",),
+    ("revisions",),  # round two: versions compared with the comments behind each change
     ("home", "demo"),  # the app's shell (start page, menu) and the demo province
     ("models", "scheduler"),  # modules at the top of the package
     ("cli",),

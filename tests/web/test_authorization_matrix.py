@@ -10,7 +10,7 @@ import pytest
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.drafts.models import DraftImport, DraftPage
-from commentflow.drafts.services import create_draft
+from commentflow.drafts.services import add_version, create_draft
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 from commentflow.responses.services import (
@@ -120,6 +120,11 @@ MATRIX = {
     ("drafts.review_section", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.confirm_review", "POST"): LEAD_STAFF_SCOPED,
     ("drafts.page_image", "GET"): LEAD_SCOPED,
+    ("revisions.show", "GET"): LEAD_SCOPED,
+    ("revisions.pair", "POST"): LEAD_STAFF_SCOPED,
+    ("revisions.confirm", "POST"): LEAD_STAFF_SCOPED,
+    ("revisions.redline_docx", "GET"): LEAD_SCOPED,
+    ("revisions.comparison_docx", "GET"): LEAD_SCOPED,
     ("rounds.index", "GET"): LEAD,
     ("rounds.create", "GET"): LEAD_STAFF,
     ("rounds.create", "POST"): LEAD_STAFF,
@@ -228,6 +233,9 @@ def world(app):
     queued = DraftImport(agency_id=agency.id, file_id=page.id, filename="du-thao.doc",
                          kind="doc", created_by_id=author.id, created_at=now_utc())
     db.session.add(queued)
+    # A second version, to compare with the first.
+    second = add_version(draft, SAMPLE.read_bytes().replace("Căn cứ".encode(), "Xét".encode(), 1),
+                         SAMPLE.name, actor=author, now=now_utc(), max_bytes=10**7)
     # A sent round of this agency, addressed to another agency and (for the inbox routes)
     # to this agency too, so that "own" users are both its lead office and a recipient.
     round_ = make_round(author, [make_agency()], open_=True)
@@ -253,7 +261,8 @@ def world(app):
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,
             "version_id": round_.versions[0].id, "response_id": submitted.id,
             "comment_id": amendment.comments[0].id, "notification_id": notification.id,
-            "import_id": queued.id, "page": 1}
+            "import_id": queued.id, "page": 1, "old": 1, "new": 2,
+            "new_section_id": second.sections[-1].id}
 
 
 @pytest.mark.parametrize("role, own", [("anonymous", False)] + [

@@ -1,0 +1,1 @@
+"""Round two: two versions of a draft compared, with the comments behind each change."""
