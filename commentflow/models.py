@@ -13,6 +13,7 @@ from commentflow.reminders.models import Reminder  # noqa: F401
 from commentflow.responses.models import (  # noqa: F401
     Assignment,
     Comment,
+    PreviousCommentAnswer,
     Registration,
     Response,
 )

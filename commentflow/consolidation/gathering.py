@@ -15,6 +15,7 @@ from commentflow.exports.consolidation_report import build_report_docx
 from commentflow.exports.margin_comments import MarginSection, build
 from commentflow.exports.report import (
     KIND_TEXT,
+    CarriedRow,
     GroupRatio,
     ReportData,
     ReportGroup,
@@ -23,6 +24,7 @@ from commentflow.exports.report import (
     comment_text,
 )
 from commentflow.extensions import db
+from commentflow.responses.follow_up import ANSWER_LABELS, carried_answers
 from commentflow.responses.tracker import TrackerState, tracker_rows
 from commentflow.rounds.models import Round, RoundState
 
@@ -114,7 +116,27 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
         silence_is_agreement=round_.silence_is_agreement, groups=report_groups,
         signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
         signer_position=round_.signer_position, signer_name=round_.signer_name,
-        day=local_today(now, zone))
+        day=local_today(now, zone), carried=_carried(round_))
+
+
+def _carried(round_: Round) -> list[CarriedRow]:
+    """A follow-up round: each agency's answer to its comments of the earlier round."""
+    rows = []
+    for record in carried_answers(round_):
+        earlier = record.previous_comment
+        disposition = earlier.disposition
+        told = answer_text(KIND_TEXT[disposition.kind.value], disposition.text) \
+            if disposition is not None and disposition.kind is not None else ""
+        answer = ANSWER_LABELS[record.answer]
+        if record.comment is not None:
+            answer = f"{answer}: {record.comment.text}"
+        section = earlier.section
+        rows.append(CarriedRow(
+            agency=record.response.recipient.agency.name,
+            section=(section.citation or section.shown_key) if section else GENERAL,
+            earlier=comment_text(earlier.text, earlier.proposed_wording, earlier.reason),
+            told=told, answer=answer))
+    return rows
 
 
 def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:

@@ -11,6 +11,7 @@ from commentflow.exports.letters import (
     Letter,
     add_header,
     add_signature,
+    fixed_widths,
     new_document,
     text_paragraph,
 )
@@ -100,6 +101,29 @@ def _table_xml(groups: list[ReportGroup], chosen: list[Column]) -> str:
     return "".join(parts)
 
 
+CARRIED_HEADINGS = ("STT", "Cơ quan, đơn vị", "Nội dung", "Ý kiến ở đợt trước",
+                    "Tiếp thu, giải trình ở đợt trước", "Ý kiến ở đợt này")
+CARRIED_WIDTHS_CM = (1.2, 3.5, 3.3, 6.2, 6.2, 4.8)
+
+
+def _carried_table(document, rows) -> None:
+    """A follow-up round's answers to the earlier round's comments, after the main table."""
+    text_paragraph(document, "")
+    text_paragraph(document, "Ý KIẾN ĐỐI VỚI KẾT QUẢ TIẾP THU, GIẢI TRÌNH CỦA ĐỢT TRƯỚC", 13,
+                   align=WD_ALIGN_PARAGRAPH.CENTER, bold=True, space_after=6)
+    table = document.add_table(rows=1, cols=len(CARRIED_HEADINGS))
+    table.style = "Table Grid"
+    fixed_widths(table, [Cm(width) for width in CARRIED_WIDTHS_CM])
+    for cell, heading in zip(table.rows[0].cells, CARRIED_HEADINGS, strict=True):
+        cell.text = heading
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for number, row in enumerate(rows, start=1):
+        values = (str(number), row.agency, row.section, row.earlier, row.told, row.answer)
+        for cell, value in zip(table.add_row().cells, values, strict=True):
+            cell.text = value
+
+
 def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) -> bytes:
     document = new_document(landscape=True)
     add_header(document, parent_name=data.issuer_parent, issuer_name=data.issuer,
@@ -125,6 +149,8 @@ def build_report_docx(data: ReportData, optional: frozenset[str] = frozenset()) 
         for grid_column, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
             grid_column.w = width * _EMU_PER_TWIP
         table._tbl.extend(wordml.parse_children(_table_xml(groups, chosen), "w:tbl"))
+    if data.carried:
+        _carried_table(document, data.carried)
     add_signature(document, Letter(
         parent_name="", issuer_name=data.issuer, number="", notation="", subject="",
         place=data.place, day=data.day, recipients=[], body=[],

@@ -31,6 +31,17 @@ class GroupRatio:
 
 
 @dataclass
+class CarriedRow:
+    """In a follow-up round: an agency's answer to its comment of the earlier round."""
+
+    agency: str
+    section: str
+    earlier: str  #: the earlier comment
+    told: str  #: how it was answered then (Tiếp thu: …)
+    answer: str  #: "Đồng ý với giải trình" or "Bảo lưu ý kiến: …"
+
+
+@dataclass
 class ReportData:
     title: str
     issuer_parent: str
@@ -50,6 +61,8 @@ class ReportData:
     day: date | None = None
     #: Titles of the drafts circulated, in order: one table per draft when there are several.
     drafts: list[str] = field(default_factory=list)
+    #: A follow-up round: the agencies' answers to their comments of the earlier round.
+    carried: list[CarriedRow] = field(default_factory=list)
 
     def tables(self) -> list[tuple[str, list[ReportGroup]]]:
         """(draft title, its groups) in order; general comments stay with the last table."""

@@ -9,6 +9,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -117,3 +118,13 @@ class TrackerFilterForm(Form):
 
     state = SelectField(_l("Trạng thái"), validators=[Optional()])
     group = SelectField(_l("Nhóm"), validators=[Optional()])
+
+
+class PreviousAnswerForm(Form):
+    """An agency's answer, in a follow-up round, to one of its comments of the earlier one."""
+
+    answer = RadioField(_l("Ý kiến"), choices=[
+        ("agree", _l("Đồng ý với giải trình")), ("maintain", _l("Bảo lưu ý kiến"))],
+        validators=[DataRequired(_l("Hãy chọn đồng ý với giải trình hoặc bảo lưu ý kiến."))])
+    text = TextAreaField(_l("Nội dung ý kiến bảo lưu"),
+                         validators=[Optional(), Length(max=MAX_COMMENT_CHARS)])

@@ -191,3 +191,29 @@ class Comment(db.Model):
 def _fold_for_search(_mapper, _connection, comment: Comment) -> None:
     comment.search_text = Comment.searchable(comment.text, comment.proposed_wording,
                                              comment.reason)
+
+
+class PreviousCommentAnswer(db.Model):
+    """In a follow-up round, an agency's answer to one of its comments of the earlier round:
+    it agrees with the disposition given ("đồng ý với giải trình"), or maintains its comment
+    ("bảo lưu ý kiến") with a new text — then kept as a comment of this round, on the section
+    the earlier one became, to be consolidated like any other."""
+
+    __tablename__ = "previous_comment_answers"
+    __table_args__ = (UniqueConstraint("response_id", "previous_comment_id"),)
+
+    AGREE, MAINTAIN = "agree", "maintain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"),
+                                             index=True)
+    previous_comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id"))
+    answer: Mapped[str] = mapped_column(String(10))
+    #: For "bảo lưu": the comment of this round that carries the new text.
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
+    answered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime]
+
+    response = relationship("Response")
+    previous_comment = relationship("Comment", foreign_keys=[previous_comment_id])
+    comment = relationship("Comment", foreign_keys=[comment_id])

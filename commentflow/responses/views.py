@@ -24,12 +24,13 @@ from commentflow.drafts.reading import Limits
 from commentflow.drafts.services import document
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
-from commentflow.responses import services
+from commentflow.responses import follow_up, services
 from commentflow.responses.forms import (
     AssignForm,
     CommentForm,
     CommentsFileForm,
     ImportedCommentsForm,
+    PreviousAnswerForm,
     RegisterForm,
     ReplyLetterForm,
     ReturnForm,
@@ -179,6 +180,31 @@ def _data(form: CommentForm) -> services.CommentData:
                                 section_id=int(section) if section and section.isdigit()
                                 else None, proposed_wording=form.proposed_wording.data or "",
                                 reason=form.reason.data or "")
+
+
+@bp.route("/previous")
+@login_required
+def previous(round_id: int):
+    """A follow-up round: the agency's comments of the earlier round, to agree or maintain."""
+    round_, recipient = _load(round_id)
+    if round_.previous_round_id is None:
+        abort(404)
+    working = services.editable_response(recipient)
+    return render_template("responses/previous.html", round_=round_, recipient=recipient,
+                           items=follow_up.previous_comments(recipient, working),
+                           form=PreviousAnswerForm())
+
+
+@bp.route("/previous/<int:comment_id>", methods=["POST"])
+@login_required
+def answer_previous(round_id: int, comment_id: int):
+    _round, recipient = _load(round_id)
+    form = PreviousAnswerForm()
+    run_action(lambda: follow_up.answer_previous(
+        recipient, comment_id, form.answer.data or "", form.text.data or "",
+        actor=current_user, now=now_utc()), _("Đã lưu ý kiến về nội dung đợt trước."),
+        form=form)
+    return redirect(url_for(".previous", round_id=round_id, _anchor=f"c{comment_id}"))
 
 
 @bp.route("/import-comments", methods=["POST"])

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -32,6 +33,8 @@ class DeadlineFields:
 
 
 class RoundForm(DeadlineFields, Form):
+    #: A follow-up round: the earlier round whose comments it carries.
+    previous_round_id = HiddenField()
     subject = StringField(_l("Trích yếu (V/v …)"), validators=[
         DataRequired(REQUIRED), Length(max=500)], default="V/v góp ý dự thảo ")
     letter_number = StringField(_l("Số"), validators=[

@@ -96,8 +96,11 @@ class Round(db.Model):
     #: Comments still without an approved disposition when the leader closed consolidation.
     open_comments_at_close: Mapped[int | None]
     published_at: Mapped[datetime | None]
+    #: A follow-up round ("lần 2") carries the agencies' comments of this earlier round.
+    previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
 
     agency = relationship("Agency")
+    previous_round: Mapped[Round | None] = relationship(remote_side=[id])
     created_by = relationship("User", foreign_keys=[created_by_id])
     versions = relationship("DraftVersion", secondary=round_versions,
                             order_by="DraftVersion.id")

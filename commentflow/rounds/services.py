@@ -1,4 +1,5 @@
 """Use cases of a comment round: prepare, open, extend, add recipients, close, read."""
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -57,6 +58,8 @@ class RoundData:
     version_ids: list[int] = field(default_factory=list)
     group_ids: list[int] = field(default_factory=list)
     agency_ids: list[int] = field(default_factory=list)
+    #: A follow-up round ("lần 2"): the round whose comments it carries.
+    previous_round_id: int | None = None
 
 
 def _clean(data: RoundData) -> None:
@@ -153,7 +156,8 @@ def create_round(data: RoundData, *, actor, now, zone: str, confirmed: bool = Fa
     _clean(data)
     check_deadline(data.deadline_at, now=now, zone=zone, confirmed=confirmed)
     round_ = Round(agency_id=actor.agency_id, created_by_id=actor.id, created_at=now,
-                   updated_at=now, state=RoundState.DRAFT)
+                   updated_at=now, state=RoundState.DRAFT,
+                   previous_round_id=_previous(data.previous_round_id, actor))
     with db.session.no_autoflush:
         _apply(round_, data, actor, now)
     db.session.add(round_)
@@ -161,6 +165,40 @@ def create_round(data: RoundData, *, actor, now, zone: str, confirmed: bool = Fa
     record_event("round.created", round_, actor=actor, now=now, label=round_.subject,
                  changes=_snapshot(round_))
     return round_
+
+
+def _previous(round_id: int | None, actor) -> int | None:
+    """The earlier round a follow-up carries: this office's, and no longer taking answers."""
+    if not round_id:
+        return None
+    previous = db.session.get(Round, round_id)
+    if previous is None or previous.agency_id != actor.agency_id:
+        raise ValidationFailed(_("Không tìm thấy đợt lấy ý kiến trước."))
+    if previous.state in (RoundState.DRAFT, RoundState.OPEN):
+        raise ValidationFailed(_("Đợt lấy ý kiến trước còn đang nhận ý kiến; hãy kết thúc đợt "
+                                 "đó trước khi lấy ý kiến lần tiếp theo."))
+    return previous.id
+
+
+def follow_up_data(previous: Round, *, actor) -> RoundData:
+    """A follow-up round's letter as first proposed: the same recipients, the latest version
+    of each draft circulated, the subject marked "(lần 2)"."""
+    number = 2
+    walker = previous
+    while walker.previous_round_id:
+        number += 1
+        walker = db.session.get(Round, walker.previous_round_id)
+    subject = re.sub(r"\s*\(lần \d+\)$", "", previous.subject) + f" (lần {number})"
+    latest = [v.draft.latest_version.id for v in previous.versions]
+    return RoundData(subject=subject, place=previous.place, letter_date=None,
+                     deadline_at=None, signer_position=previous.signer_position,
+                     signer_name=previous.signer_name, signer_authority=previous.signer_authority,
+                     signer_head_title=previous.signer_head_title,
+                     collecting_unit=previous.collecting_unit, contact=previous.contact,
+                     body=previous.body, silence_is_agreement=previous.silence_is_agreement,
+                     version_ids=list(dict.fromkeys(latest)),
+                     agency_ids=[r.agency_id for r in previous.recipients],
+                     previous_round_id=previous.id)
 
 
 def update_round(round_: Round, data: RoundData, *, actor, now, zone: str,

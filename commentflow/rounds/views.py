@@ -78,7 +78,9 @@ def _data(form: RoundForm) -> services.RoundData:
         collecting_unit=form.collecting_unit.data or "", contact=form.contact.data or "",
         body=form.body.data or "", silence_is_agreement=form.silence_is_agreement.data,
         version_ids=form.version_ids.data or [], group_ids=form.group_ids.data or [],
-        agency_ids=form.agency_ids.data or [])
+        agency_ids=form.agency_ids.data or [],
+        previous_round_id=int(form.previous_round_id.data)
+        if (form.previous_round_id.data or "").isdigit() else None)
 
 
 def _fill(form: RoundForm, round_) -> None:
@@ -111,13 +113,28 @@ def _save(form, save, template, **context):
 def create():
     form = RoundForm()
     _choices(form)
-    if request.method == "GET":
+    previous = None
+    if request.method == "GET" and request.args.get("after", "").isdigit():
+        previous = _load(int(request.args["after"]), manage=True)
+        _fill_follow_up(form, services.follow_up_data(previous, actor=current_user))
+    elif request.method == "GET":
         form.place.data = services.suggested_place(current_user.agency)
         form.version_ids.data = [form.version_ids.choices[0][0]] if form.version_ids.choices \
             else []
+    elif (form.previous_round_id.data or "").isdigit():
+        previous = _load(int(form.previous_round_id.data), manage=True)
     return _save(form, lambda data: services.create_round(
         data, actor=current_user, now=now_utc(), zone=_zone(), confirmed=form.confirmed.data),
-        "rounds/form.html", round_=None)
+        "rounds/form.html", round_=None, previous=previous)
+
+
+def _fill_follow_up(form: RoundForm, data: services.RoundData) -> None:
+    """The form of a follow-up round, proposed from the round it follows."""
+    for name in ("subject", "place", "signer_position", "signer_name", "signer_authority",
+                 "signer_head_title", "collecting_unit", "contact", "body",
+                 "silence_is_agreement", "version_ids", "agency_ids"):
+        getattr(form, name).data = getattr(data, name)
+    form.previous_round_id.data = str(data.previous_round_id)
 
 
 @bp.route("/<int:round_id>/edit", methods=["GET", "POST"])
@@ -146,6 +163,9 @@ def show(round_id: int):
     _choices(add_form)
     return render_template("rounds/show.html", round_=round_, now=now_utc(),
                            can_manage=can_manage_round(current_user, round_),
+                           can_follow_up=can_create_rounds(current_user)
+                           and can_manage_round(current_user, round_)
+                           and round_.state not in (RoundState.DRAFT, RoundState.OPEN),
                            open_form=OpenForm(), extend_form=ExtendForm(), add_form=add_form,
                            agency_extend_form=_agency_extend_form(round_),
                            recipient_lines=letters.letter_recipient_lines(round_))

@@ -20,6 +20,7 @@ from commentflow.responses.services import (
     working_response,
 )
 from commentflow.rounds.models import RoundRecipient
+from commentflow.rounds.services import close_round
 from commentflow.storage.services import store_file
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_group, make_round, make_user
@@ -155,6 +156,8 @@ MATRIX = {
     ("responses.draft", "GET"): RECIPIENT,
     ("responses.create_comment", "POST"): RECIPIENT,
     ("responses.import_comments", "POST"): RECIPIENT,
+    ("responses.previous", "GET"): RECIPIENT,
+    ("responses.answer_previous", "POST"): RECIPIENT,
     ("responses.confirm_imported_comments", "POST"): RECIPIENT,
     ("responses.update_comment", "POST"): RECIPIENT,
     ("responses.delete_comment", "POST"): RECIPIENT,
@@ -241,6 +244,10 @@ def world(app):
     round_ = make_round(author, [make_agency()], open_=True)
     own = RoundRecipient(agency_id=agency.id, added_at=now_utc(), position=2)
     round_.recipients.append(own)
+    # …and a follow-up of an earlier, closed round of this office ("lần 2").
+    earlier = make_round(author, [make_agency()], open_=True)
+    close_round(earlier, actor=author, now=now_utc())
+    round_.previous_round_id = earlier.id
     db.session.flush()
     # This agency answered (a paper reply with a scan) and is amending it: one submitted
     # response the lead office may read, one editable response with a comment.
