@@ -3,6 +3,7 @@ from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSessio
 from commentflow.audit.models import AuditEvent  # noqa: F401
 from commentflow.consolidation.models import Disposition  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
+from commentflow.drafts.comparisons import SectionPair, VersionComparison  # noqa: F401
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
 from commentflow.notifications.models import (  # noqa: F401
     Notification,
@@ -17,6 +18,5 @@ from commentflow.responses.models import (  # noqa: F401
     Registration,
     Response,
 )
-from commentflow.revisions.models import SectionPair, VersionComparison  # noqa: F401
 from commentflow.rounds.models import Round, RoundRecipient  # noqa: F401
 from commentflow.storage.models import StoredFile  # noqa: F401

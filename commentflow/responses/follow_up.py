@@ -10,6 +10,7 @@ from sqlalchemy import select
 from commentflow.core.errors import NotFound, ValidationFailed
 from commentflow.core.text import normalize_multiline
 from commentflow.drafts.alignment import align
+from commentflow.drafts.comparisons import VersionComparison
 from commentflow.drafts.models import DraftSection
 from commentflow.drafts.redline import section_lines, word_diff
 from commentflow.drafts.services import section_tree
@@ -50,11 +51,23 @@ def _earlier_answer(recipient: RoundRecipient) -> tuple[Round, Response] | None:
 
 
 def _now_sections(previous: Round, current: Round) -> dict[int, DraftSection]:
-    """Each section of the earlier version → its counterpart in the version circulated now."""
+    """Each section of the earlier version → its counterpart in the version circulated now:
+    as the lead office confirmed the pairing (the same version: the same section)."""
     found: dict[int, DraftSection] = {}
     for old in previous.versions:
         new = next((v for v in current.versions if v.draft_id == old.draft_id), None)
         if new is None:
+            continue
+        if new.id == old.id:
+            found.update({row.id: row for row in old.sections})
+            continue
+        stored = db.session.scalar(select(VersionComparison).where(
+            VersionComparison.old_version_id == old.id,
+            VersionComparison.new_version_id == new.id))
+        if stored is not None:
+            for pair in stored.pairs:
+                if pair.old_section is not None and pair.new_section is not None:
+                    found.setdefault(pair.old_section_id, pair.new_section)
             continue
         old_rows = {row.key: row for row in old.sections}
         new_rows = {row.key: row for row in new.sections}

@@ -24,6 +24,7 @@ from commentflow.drafts.alignment import (
     Pair,
     align,
 )
+from commentflow.drafts.comparisons import SectionPair, VersionComparison
 from commentflow.drafts.models import DraftSection, DraftVersion
 from commentflow.drafts.permissions import can_edit_draft, can_view_draft
 from commentflow.drafts.redline import section_lines, word_diff
@@ -31,7 +32,6 @@ from commentflow.drafts.references import fold
 from commentflow.drafts.services import section_tree
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response, ResponseState
-from commentflow.revisions.models import SectionPair, VersionComparison
 from commentflow.rounds.models import Round, RoundRecipient
 
 CHANGE_LABELS = {UNCHANGED: _l("Giữ nguyên"), EDITED: _l("Sửa đổi"),

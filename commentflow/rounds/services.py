@@ -13,6 +13,7 @@ from commentflow.core.dates import format_deadline
 from commentflow.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize, normalize_multiline
 from commentflow.directory.models import Agency, AgencyGroup
+from commentflow.drafts.comparisons import VersionComparison
 from commentflow.drafts.models import DraftVersion
 from commentflow.extensions import db
 from commentflow.notifications.services import notify_agency
@@ -94,6 +95,26 @@ def _versions(data: RoundData, actor) -> list[DraftVersion]:
         raise ValidationFailed(_("Chỉ được gửi dự thảo của cơ quan mình."))
     _refuse_unchecked(versions)
     return versions
+
+
+def _refuse_unpaired(round_: Round) -> None:
+    """A follow-up round carries the earlier comments to the sections they became: the lead
+    office confirms how each revised version's sections pair with the earlier ones first."""
+    previous = round_.previous_round
+    if previous is None:
+        return
+    for old in previous.versions:
+        new = next((v for v in round_.versions if v.draft_id == old.draft_id), None)
+        if new is None or new.id == old.id:
+            continue
+        confirmed = db.session.scalar(select(VersionComparison.confirmed_at).where(
+            VersionComparison.old_version_id == old.id,
+            VersionComparison.new_version_id == new.id))
+        if confirmed is None:
+            raise ValidationFailed(_(
+                "Hãy mở \"So sánh với lần %(old)d\" của dự thảo \"%(title)s\", kiểm tra và xác "
+                "nhận cách ghép mục trước khi gửi: ý kiến của đợt trước được chuyển theo cách "
+                "ghép đó.", old=old.number, title=new.draft.title))
 
 
 def _refuse_unchecked(versions) -> None:
@@ -182,7 +203,8 @@ def _previous(round_id: int | None, actor) -> int | None:
 
 def follow_up_data(previous: Round, *, actor) -> RoundData:
     """A follow-up round's letter as first proposed: the same recipients, the latest version
-    of each draft circulated, the subject marked "(lần 2)"."""
+    of each draft circulated, the subject marked "(lần 2)", the same notation and signer
+    (the letter's number and date are the clerk's to give)."""
     number = 2
     walker = previous
     while walker.previous_round_id:
@@ -191,6 +213,7 @@ def follow_up_data(previous: Round, *, actor) -> RoundData:
     subject = re.sub(r"\s*\(lần \d+\)$", "", previous.subject) + f" (lần {number})"
     latest = [v.draft.latest_version.id for v in previous.versions]
     return RoundData(subject=subject, place=previous.place, letter_date=None,
+                     letter_notation=previous.letter_notation,
                      deadline_at=None, signer_position=previous.signer_position,
                      signer_name=previous.signer_name, signer_authority=previous.signer_authority,
                      signer_head_title=previous.signer_head_title,
@@ -231,6 +254,7 @@ def open_round(round_: Round, *, actor, now, zone: str, confirmed: bool = False)
     if not round_.versions:
         raise ValidationFailed(_("Hãy chọn dự thảo cần lấy ý kiến."))
     _refuse_unchecked(round_.versions)
+    _refuse_unpaired(round_)
     if not round_.recipients:
         raise ValidationFailed(_("Hãy chọn nơi nhận (nhóm hoặc từng cơ quan, đơn vị)."))
     if not round_.letter_number or not round_.letter_notation or not round_.letter_date:

@@ -130,7 +130,8 @@ def create():
 
 def _fill_follow_up(form: RoundForm, data: services.RoundData) -> None:
     """The form of a follow-up round, proposed from the round it follows."""
-    for name in ("subject", "place", "signer_position", "signer_name", "signer_authority",
+    for name in ("subject", "letter_notation", "place", "signer_position", "signer_name",
+                 "signer_authority",
                  "signer_head_title", "collecting_unit", "contact", "body",
                  "silence_is_agreement", "version_ids", "agency_ids"):
         getattr(form, name).data = getattr(data, name)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from commentflow.consolidation import services as consolidation
 from commentflow.consolidation.models import DispositionKind
 from commentflow.core.roles import Role
+from commentflow.drafts.comparisons import VersionComparison
 from commentflow.drafts.services import add_version, create_draft
 from commentflow.extensions import db
 from commentflow.responses.models import PreviousCommentAnswer
@@ -21,6 +22,7 @@ from commentflow.responses.services import (
     record_paper_reply,
     submitted_response,
 )
+from commentflow.revisions.services import comparison_for, confirm
 from commentflow.rounds.models import Round
 from commentflow.rounds.services import RoundData, close_round, create_round, open_round
 from tests.conftest import csrf_token_from
@@ -71,6 +73,8 @@ def world(app):
     consolidation.publish(first, actor=leader, now=_now())
     second_version = add_version(draft, NEW.encode(), "lan-2.txt", actor=staff, now=_now(),
                                  max_bytes=10**7)
+    confirm(comparison_for(draft.versions[0], second_version, actor=staff, now=_now()),
+            actor=staff, now=_now())
     hoa = make_user(agency=stc, roles=(Role.STAFF,), full_name="Lê Thị Hoa")
     db.session.commit()
     return {"first": first, "staff": staff, "leader": leader, "stc": stc, "stp": stp,
@@ -147,3 +151,12 @@ def test_a_follow_up_of_an_open_round_is_refused(app, world):
         _round(world["staff"], [world["version"]], [world["stc"]],
                previous_round_id=open_one.id)
     assert db.session.get(Round, open_one.id).previous_round_id is None
+
+
+def test_round_two_waits_for_the_pairing_to_be_confirmed(app, world):
+    comparison = db.session.scalar(select(VersionComparison))
+    comparison.confirmed_at = None
+    db.session.commit()
+    with pytest.raises(Exception, match="xác nhận cách ghép mục"):
+        _round(world["staff"], [world["version"]], [world["stc"]],
+               previous_round_id=world["first"].id)

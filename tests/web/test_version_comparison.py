@@ -10,10 +10,10 @@ from docx import Document
 from commentflow.consolidation.models import DispositionKind
 from commentflow.consolidation.services import decide
 from commentflow.core.roles import Role
+from commentflow.drafts.comparisons import VersionComparison
 from commentflow.drafts.services import add_version, create_draft
 from commentflow.extensions import db
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
-from commentflow.revisions.models import VersionComparison
 from commentflow.rounds.services import RoundData, create_round, open_round
 from tests.conftest import csrf_token_from
 from tests.factories import ZONE, make_agency, make_user

@@ -1,4 +1,4 @@
-"""A comparison of two versions of a draft: its section pairs, as computed and as corrected."""
+"""Two versions of a draft paired section by section, as computed and as corrected by staff."""
 from __future__ import annotations
 
 from datetime import datetime
