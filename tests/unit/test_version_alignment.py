@@ -1,6 +1,7 @@
 """Two versions of a draft: sections paired (unchanged, edited, renumbered, moved, split,
 merged, added, removed), and a redline .docx whose Accept All gives the new version's text
 and Reject All the old one's (issue 15)."""
+import copy
 import io
 import re
 from datetime import UTC, datetime
@@ -135,3 +136,17 @@ def test_the_redline_accepts_to_the_new_version_and_rejects_to_the_old(old_text,
     reading = read_document(data, "redline.docx", max_bytes=10**8)  # what Word shows
     assert any("thay đổi chưa chấp nhận" in note for note in reading.notes) or \
         old_text == new_text
+
+
+def test_annex_rows_reordered_are_renumbered_not_edited():
+    path = KIEN_GIANG.with_suffix(".docx")
+    old = parse_blocks(read_document(path.read_bytes(), path.name, max_bytes=10**8).blocks)
+    new = copy.deepcopy(old)
+    rows = {s.key: s for s in walk(new)}
+    first, second = rows["PL.2.a"], rows["PL.2.b"]  # Word renumbers: b) is now first
+    first.text, second.text = second.text, first.text
+    first.fields, second.fields = second.fields, first.fields
+    pairs = {(p.old.key if p.old else None): p for p in align(old, new)}
+    assert (pairs["PL.2.a"].new.key, pairs["PL.2.a"].change) == ("PL.2.b", "renumbered")
+    assert (pairs["PL.2.b"].new.key, pairs["PL.2.b"].change) == ("PL.2.a", "renumbered")
+    assert {p.change for p in pairs.values()} == {"unchanged", "renumbered"}
