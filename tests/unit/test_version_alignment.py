@@ -150,3 +150,33 @@ def test_annex_rows_reordered_are_renumbered_not_edited():
     assert (pairs["PL.2.a"].new.key, pairs["PL.2.a"].change) == ("PL.2.b", "renumbered")
     assert (pairs["PL.2.b"].new.key, pairs["PL.2.b"].change) == ("PL.2.a", "renumbered")
     assert {p.change for p in pairs.values()} == {"unchanged", "renumbered"}
+
+
+def test_the_kien_giang_draft_revised_every_way_is_aligned_exactly():
+    lines = KIEN_GIANG.read_text().split("\n")
+
+    def at(start: str) -> int:
+        return next(i for i, line in enumerate(lines) if line.startswith(start))
+
+    edited = at("a) Triển khai thực hiện hiệu quả")
+    lines[edited] = lines[edited].replace("thực hiện hiệu quả", "thực hiện đồng bộ, hiệu quả", 1)
+    moved = lines.pop(at("c) Bảo đảm sự phối hợp thường xuyên"))  # from I.2 into I.1
+    lines.insert(at("b) Xác định cụ thể các nội dung công việc") + 1, "\n" + moved)
+    del lines[at("**10.** Các tổ chức, cá nhân"):at("## IV. TỔ CHỨC")]  # III.10 removed
+    whole = at("1. Thủ trưởng các Sở, ban, ngành")  # IV.1 split in two
+    first, rest = lines[whole].split(" Kịp thời biểu dương", 1)
+    lines[whole] = first + "\n\n2. Kịp thời biểu dương" + rest
+    lines[at("2. Sở Y tế theo dõi")] = lines[at("2. Sở Y tế theo dõi")].replace("2.", "3.", 1)
+    third, fourth = at("3. Sở Thông tin và Truyền thông"), at("4. Đề nghị Ủy ban Mặt trận")
+    lines[third] = lines[third].replace("3.", "4.", 1) + " " + lines[fourth][3:]
+    lines.pop(fourth)  # IV.3 and IV.4 merged
+
+    old, new = tree(KIEN_GIANG.read_text()), tree("\n".join(lines))
+    changes = [(p.old.key if p.old else None, p.new.key if p.new else None, p.change)
+               for p in align(old, new) if p.change != "unchanged"]
+    assert changes == [
+        ("I.1.a", "I.1.a", "edited"), ("I.2.c", "I.1.c", "moved"),
+        ("III.10", None, "removed"),
+        ("IV.1", "IV.1", "split"), ("IV.1", "IV.2", "split"),
+        ("IV.2", "IV.3", "renumbered"),
+        ("IV.3", "IV.4", "merged"), ("IV.4", "IV.4", "merged")]
