@@ -212,6 +212,13 @@ class Numbering:
                 return int(match.group(1))
         return None
 
+    def is_contents_entry(self, ppr) -> bool:
+        """A paragraph in a table-of-contents style ("toc 1" … "toc 9", "TOC Heading")."""
+        style_id = (_val(ppr, "pStyle") if ppr is not None else None) or ""
+        name = self.styles.get(style_id, {}).get("name", "")
+        return bool(re.match(r"toc(\s?\d|\s?heading)", style_id.lower())
+                    or re.match(r"toc (\d|heading)", name))
+
     def _abstract_of(self, instance: _Instance) -> tuple[str, dict[int, Level]]:
         key = instance.abstract
         link = self.num_style_link.get(key)

@@ -49,6 +49,8 @@ def paragraph_text(p, *, original: bool = False) -> str:
             tag = child.tag
             if not isinstance(tag, str) or tag in skipped:
                 continue
+            if tag == W + "r" and _hidden(child):
+                continue  # hidden text (Font › Hidden): Word neither shows nor prints it
             if tag in (W + "t", W + "delText"):
                 out.append(child.text or "")
             elif tag == W + "tab":
@@ -65,6 +67,18 @@ def paragraph_text(p, *, original: bool = False) -> str:
 
     visit(p)
     return "".join(out)
+
+
+def _hidden(run) -> bool:
+    rpr = run.find(W + "rPr")
+    vanish = rpr.find(W + "vanish") if rpr is not None else None
+    return vanish is not None and vanish.get(W + "val", "true") not in ("0", "false", "off")
+
+
+def _table_of_contents(sdt) -> bool:
+    """A content control holding Word's table of contents (References › Table of Contents)."""
+    gallery = sdt.find(f"{W}sdtPr/{W}docPartObj/{W}docPartGallery")
+    return gallery is not None and "contents" in (gallery.get(W + "val") or "").lower()
 
 
 def _mark_deleted(p) -> bool:
@@ -95,6 +109,8 @@ class _Reader:
         for child in container.iterchildren():
             tag = child.tag
             if tag == W + "p":
+                if self.numbering.is_contents_entry(child.find(W + "pPr")):
+                    continue  # a line of the table of contents ("MỤC LỤC"), not the draft
                 text, heading = self.paragraph(child)
                 if _mark_deleted(child):
                     self.carry += text
@@ -107,6 +123,8 @@ class _Reader:
                     self.carry = ""
                 yield Block(rows=self.table_rows(Table(child, self.document)))
             elif tag in (W + "sdt", W + "customXml"):
+                if tag == W + "sdt" and _table_of_contents(child):
+                    continue
                 content = child.find(W + "sdtContent") if tag == W + "sdt" else child
                 if content is not None:
                     yield from self.blocks(content)

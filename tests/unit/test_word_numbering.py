@@ -1,9 +1,11 @@
 """Word's automatic numbering, tracked changes and comments read as Word shows them."""
 import io
+from pathlib import Path
 
 from docx import Document
 from docx.oxml import parse_xml
 
+from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import read_document
 from commentflow.drafts.word_numbering import formatted, letter, roman
 
@@ -155,3 +157,29 @@ def test_tracked_changes_are_read_as_accept_all_and_counted():
     assert any("3 thay đổi chưa chấp nhận" in note for note in reading.notes)
     assert any("1 nhận xét bên lề" in note for note in reading.notes)
     assert all("Xem lại" not in b.text for b in reading.blocks)  # the comment is not text
+
+
+def test_a_table_of_contents_and_hidden_text_are_not_part_of_the_draft():
+    plan = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / \
+        "ke-hoach-cao-minh-2026.docx"
+    document = Document(str(plan))
+    body = document.element.body
+    first = body[0]
+    first.addprevious(parse_xml(
+        f'<w:sdt {W}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        '</w:docPartObj></w:sdtPr><w:sdtContent>'
+        '<w:p><w:r><w:t>MỤC LỤC</w:t></w:r></w:p>'
+        '<w:p><w:r><w:t>I. MỤC ĐÍCH, YÊU CẦU</w:t></w:r><w:r><w:tab/><w:t>1</w:t></w:r></w:p>'
+        '</w:sdtContent></w:sdt>'))
+    first.addprevious(parse_xml(  # a TOC typed as styled paragraphs, outside any control
+        f'<w:p {W}><w:pPr><w:pStyle w:val="TOC2"/></w:pPr><w:r><w:t>1. Mục đích</w:t></w:r>'
+        '<w:r><w:tab/><w:t>2</w:t></w:r></w:p>'))
+    target = next(p for p in document.paragraphs if p.text.startswith("1. Mục đích"))
+    target._p.append(parse_xml(f'<w:r {W}><w:rPr><w:vanish/></w:rPr><w:t> (ghi chú ẩn)</w:t>'
+                               '</w:r>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    read = parse_blocks(read_document(buffer.getvalue(), "x.docx", max_bytes=LIMIT).blocks)
+    typed = parse_blocks(read_document(plan.read_bytes(), "x.docx", max_bytes=LIMIT).blocks)
+    assert [(s.key, s.title) for s in walk(read)] == [(s.key, s.title) for s in walk(typed)]
+    assert all("ghi chú ẩn" not in s.text + s.title for s in walk(read))
