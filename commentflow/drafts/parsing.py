@@ -229,6 +229,10 @@ def parse_blocks(blocks: list[Block]) -> list[Section]:
     return builder.top
 
 
+_CONTENTS_ENTRY = re.compile(r"^.{2,}?\s*[.…·_]{4,}\s*\d{1,4}$")
+_CONTENTS_TITLE = re.compile(r"^(MỤC LỤC|Mục lục)\s*:?$")
+
+
 def _paragraphs_and_tables(blocks: list[Block]) -> list:
     """Clean lines, join lines a page break cut in two; tables stay lists of rows."""
     items: list = []
@@ -250,8 +254,8 @@ def _paragraphs_and_tables(blocks: list[Block]) -> list:
             continue
         for raw in block.text.split("\n"):
             line = clean_line(raw)
-            if not line:
-                continue
+            if not line or _CONTENTS_ENTRY.match(line) or _CONTENTS_TITLE.match(line):
+                continue  # a table of contents ("MỤC LỤC", "I. MỤC ĐÍCH ........ 3")
             previous = items[-1] if items and isinstance(items[-1], str) else None
             if previous and starts_lowercase(line) and previous[-1] not in TERMINAL \
                     and not _is_upper(previous) and not is_closing_start(previous):

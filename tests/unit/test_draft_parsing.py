@@ -122,3 +122,11 @@ def test_every_character_of_the_body_lands_in_exactly_one_section(lines):
     sections = list(walk(parse_blocks(text_blocks(text))))
     found = "".join(_letters(s.number + s.title + s.text) for s in sections)
     assert found == expected
+
+
+def test_a_table_of_contents_with_dot_leaders_is_left_out():
+    text = ("KẾ HOẠCH\nThực hiện đề án\nMỤC LỤC\nI. MỤC ĐÍCH, YÊU CẦU ........ 1\n"
+            "1. Mục đích ..........1\nII. NHIỆM VỤ …………… 2\nI. MỤC ĐÍCH, YÊU CẦU\n"
+            "1. Mục đích\nNội dung mục đích.\nII. NHIỆM VỤ\n1. Nhiệm vụ\nNội dung.")
+    keys = [s.key for s in walk(parse_blocks(text_blocks(text)))]
+    assert keys == ["title", "I", "I.1", "II", "II.1"]
