@@ -4,7 +4,6 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField,
     FieldList,
     FormField,
     HiddenField,
@@ -17,15 +16,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from commentflow.responses.models import MAX_COMMENT_CHARS
-from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField, SubForm
-
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+from commentflow.web.forms import (
+    BAD_DATE,
+    REQUIRED,
+    DayField,
+    Form,
+    MultiCheckboxField,
+    SubForm,
+)
 
 
 class RegisterForm(Form):
     number = IntegerField(_l("Số đến"), validators=[
         DataRequired(REQUIRED), NumberRange(min=1, message=_l("Số đến phải là số dương."))])
-    received_on = DateField(_l("Ngày đến"), format=DATE_FORMATS, default=date.today,
+    received_on = DayField(_l("Ngày đến"), default=date.today,
                             validators=[DataRequired(BAD_DATE)])
 
 
@@ -33,7 +37,7 @@ class AssignForm(Form):
     handler_id = SelectField(_l("Giao cá nhân chủ trì"), coerce=int,
                              validators=[DataRequired(REQUIRED)])
     coordinator_ids = MultiCheckboxField(_l("Người phối hợp"), coerce=int)
-    internal_due_on = DateField(_l("Thời hạn giải quyết"), format=DATE_FORMATS,
+    internal_due_on = DayField(_l("Thời hạn giải quyết"),
                                 validators=[Optional()])
     instruction = TextAreaField(_l("Ý kiến chỉ đạo"), validators=[Optional(),
                                                                   Length(max=4000)])
@@ -59,7 +63,7 @@ class ReplyLetterForm(Form):
         DataRequired(REQUIRED), Regexp(r"^\d{1,7}$", message=_l("Số văn bản chỉ gồm chữ số."))])
     reply_notation = StringField(_l("Ký hiệu"), validators=[DataRequired(REQUIRED),
                                                             Length(max=60)])
-    reply_date = DateField(_l("Ngày văn bản"), format=DATE_FORMATS, default=date.today,
+    reply_date = DayField(_l("Ngày văn bản"), default=date.today,
                            validators=[DataRequired(BAD_DATE)])
     scan = FileField(_l("Bản chụp văn bản đã ký (PDF, không bắt buộc)"),
                      validators=[FileAllowed(["pdf"], _l("Bản chụp phải là tệp PDF."))])

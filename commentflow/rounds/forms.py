@@ -4,16 +4,21 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     SelectField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from commentflow.web.forms import BAD_DATE, REQUIRED, Form, MultiCheckboxField
+from commentflow.web.forms import (
+    BAD_DATE,
+    REQUIRED,
+    ClockField,
+    DayField,
+    Form,
+    MultiCheckboxField,
+)
 
 AUTHORITIES = [("", _l("— Thủ trưởng ký —")), ("KT.", "KT. (ký thay)"),
                ("TM.", "TM. (thay mặt)"), ("TL.", "TL. (thừa lệnh)"),
@@ -24,9 +29,9 @@ BAD_TIME = _l("Giờ không hợp lệ (hh:mm).")
 
 
 class DeadlineFields:
-    deadline_date = DateField(_l("Hạn góp ý: trước ngày"), format=["%Y-%m-%d", "%d/%m/%Y"],
+    deadline_date = DayField(_l("Hạn góp ý: trước ngày"),
                               validators=[DataRequired(BAD_DATE)])
-    deadline_time = TimeField(_l("lúc (giờ Việt Nam)"), default=time(0, 0),
+    deadline_time = ClockField(_l("lúc (giờ Việt Nam)"), default=time(0, 0),
                               validators=[DataRequired(BAD_TIME)],
                               description=_l("\"Chậm nhất đến trước ngày 10/7/2024\" là ngày "
                                              "10/07/2024 lúc 00:00, tức hết ngày 09/07/2024."))
@@ -45,7 +50,7 @@ class RoundForm(DeadlineFields, Form):
         Regexp(r"^[A-Za-zĐđ0-9.]+(-[A-Za-zĐđ0-9.]+)*$",
                message=_l("Ký hiệu có dạng SYT-TCCB (chữ viết tắt nối bằng dấu -)."))])
     place = StringField(_l("Địa danh"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    letter_date = DateField(_l("Ngày văn bản"), format=["%Y-%m-%d", "%d/%m/%Y"],
+    letter_date = DayField(_l("Ngày văn bản"),
                             validators=[DataRequired(BAD_DATE)])
     urgency = SelectField(_l("Độ khẩn"), choices=URGENCIES, default="normal")
     signer_authority = SelectField(_l("Thẩm quyền ký"), choices=AUTHORITIES, default="",

@@ -1,6 +1,7 @@
 """The base form (text cleaned on the way in) and the one way a form page saves: validate,
 call the service, commit, flash, redirect."""
 from collections.abc import Callable
+from datetime import datetime
 
 import wtforms
 from flask import flash, redirect
@@ -22,6 +23,7 @@ def _clean_input(value):
 
 REQUIRED = _l("Trường này bắt buộc.")
 BAD_DATE = _l("Ngày không hợp lệ (dd/mm/yyyy).")
+BAD_TIME = _l("Giờ không hợp lệ (HH:MM, 24 giờ).")
 
 
 class _CleanText:
@@ -125,3 +127,62 @@ def run_for_script(action: Callable[[], object]) -> tuple[object | None, DomainE
         return None, error
     db.session.commit()
     return result, None
+
+
+class DayField(wtforms.DateField):
+    """A date typed the Vietnamese way, whatever the browser's language: "02/07/2024" shown,
+    "2/7/2024", "02-07-2024", "02.07.2024" and ISO "2024-07-02" understood. A plain text box
+    (a browser's own date box shows mm/dd/yyyy in an English browser)."""
+
+    widget = wtforms.widgets.TextInput()
+    FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.pop("format", None)
+        render_kw = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric",
+                     "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format=list(self.FORMATS), render_kw=render_kw,
+                         **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for pattern in self.FORMATS:
+            try:
+                day = datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if day.year >= 1900:  # "02/07/24" is not the year 24
+                self.data = day
+                return
+        self.data = None
+        raise ValueError(str(BAD_DATE))
+
+
+class ClockField(wtforms.TimeField):
+    """A time of day on the 24-hour clock, "HH:MM" ("17:00", "7:30", "17h00" understood)."""
+
+    widget = wtforms.widgets.TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.pop("format", None)
+        render_kw = {"placeholder": "HH:MM", "inputmode": "numeric", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format=["%H:%M", "%Hh%M", "%Hh", "%H:%M:%S"],
+                         render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist).strip().lower() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        for pattern in self.strptime_format:
+            try:
+                self.data = datetime.strptime(text, pattern).time()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(str(BAD_TIME))

@@ -119,7 +119,7 @@ def test_lead_office_records_a_reply_letter_in_three_steps(app, login_as, world)
         content_type="multipart/form-data")
     page = step_two.get_data(as_text=True)
     assert step_two.status_code == 200 and 'value="1875"' in page and 'value="STC-QLNS"' in page
-    assert 'value="2024-07-18"' in page and "Cần xem lại vị trí" in page
+    assert 'value="18/07/2024"' in page and "Cần xem lại vị trí" in page
     assert f'action="/rounds/{rid}/paper-reply"' in page  # step three saves as typed replies
     assert f'<option selected value="{world["sections"]["III.2.b"]}">' in page
     assert _count(Response) == 0
