@@ -14,10 +14,11 @@ from flask_wtf.csrf import generate_csrf
 
 from commentflow.accounts.forms import ROLE_LABELS
 from commentflow.accounts.services import set_locale
-from commentflow.core.clock import now_utc
+from commentflow.core.clock import configured_zone, now_utc
 from commentflow.directory.permissions import can_manage_directory
 from commentflow.extensions import db
 from commentflow.home.navigation import main_nav
+from commentflow.home.todo import todo_list
 from commentflow.notifications.services import unread_count
 from commentflow.web.navigation import safe_next
 
@@ -39,7 +40,8 @@ def _page_shell():
 def index():
     labels = [label for role, label in ROLE_LABELS.items() if current_user.has_role(role)]
     return render_template("home/index.html", role_labels=labels,
-                           can_admin=can_manage_directory(current_user))
+                           can_admin=can_manage_directory(current_user),
+                           todos=todo_list(current_user, now=now_utc(), zone=configured_zone()))
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -1,0 +1,78 @@
+"""The start page's "Việc cần làm": each role sees what waits for it, and only that."""
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from commentflow.consolidation import services as consolidation
+from commentflow.consolidation.models import DispositionKind
+from commentflow.core.roles import Role
+from commentflow.extensions import db
+from commentflow.responses import services as responses
+from commentflow.rounds.services import close_round
+from tests.factories import make_agency, make_sent_round, make_user
+
+
+def _now():
+    return datetime.now(UTC)
+
+
+@pytest.fixture
+def world(app):
+    agency = make_agency(name="Sở Tài chính", code="STC")
+    round_, recipient, lead = make_sent_round(
+        lead_agency=make_agency(name="Sở Y tế", code="SYT"), recipient_agency=agency,
+        deadline_at=_now() + timedelta(days=3))
+    people = {"clerk": make_user(agency=agency, roles=(Role.CLERK,)),
+              "leader": make_user(agency=agency, roles=(Role.LEADER,)),
+              "staff": make_user(agency=agency, roles=(Role.STAFF,)),
+              "lead_leader": make_user(agency=lead.agency, roles=(Role.LEADER,))}
+    db.session.commit()
+    return {"round": round_, "recipient": recipient, "lead": lead, **people}
+
+
+def _home(app, login_as, user) -> str:
+    return login_as(user, test_client=app.test_client()).get("/").get_data(as_text=True)
+
+
+def test_each_step_of_an_answer_shows_to_the_one_who_takes_it(app, login_as, world):
+    recipient = world["recipient"]
+    clerk = _home(app, login_as, world["clerk"])
+    assert "Vào sổ văn bản đến" in clerk and "Sở Y tế: V/v góp ý" in clerk
+    assert "còn 3 ngày" in clerk or "còn 2 ngày" in clerk
+    assert "Soạn ý kiến góp ý" not in clerk
+    responses.register_request(recipient, 970, date.today(), actor=world["clerk"], now=_now())
+    db.session.commit()
+    leader = _home(app, login_as, world["leader"])
+    assert "Giao xử lý" in leader and "Vào sổ văn bản đến" not in leader
+    staff = _home(app, login_as, world["staff"])
+    assert "Soạn ý kiến góp ý" in staff and f"/inbox/{world['round'].id}/draft" in staff
+    response = responses.working_response(recipient, actor=world["staff"], now=_now())
+    section = next(s for s in world["round"].versions[0].sections if s.key == "I.1.a")
+    responses.save_comment(response, responses.CommentData("Ý kiến.", section.id),
+                           actor=world["staff"], now=_now())
+    db.session.commit()
+    leader = _home(app, login_as, world["leader"])
+    assert "Duyệt và gửi ý kiến" in leader and f"/inbox/{world['round'].id}/review" in leader
+    responses.submit_response(response, responses.ReplyLetter("1", "STC", date.today()),
+                              actor=world["leader"], now=_now())
+    db.session.commit()
+    for role in ("clerk", "leader", "staff"):
+        assert "Không có việc nào đang chờ bạn." in _home(app, login_as, world[role])
+
+
+def test_the_lead_office_sees_what_consolidation_waits_for(app, login_as, world):
+    round_, lead = world["round"], world["lead"]
+    answer = responses.record_paper_reply(
+        world["recipient"], responses.ReplyLetter("1", "STC", date.today()),
+        [responses.CommentData("Ý kiến.", round_.versions[0].sections[3].id)],
+        actor=lead, now=_now())
+    close_round(round_, actor=lead, now=_now())
+    db.session.commit()
+    page = _home(app, login_as, lead)
+    assert "Tổng hợp: còn 1 ý kiến chưa được duyệt cách tiếp thu, giải trình" in page
+    assert f"/rounds/{round_.id}/consolidation" in page
+    consolidation.decide(round_, [answer.comments[0].id], DispositionKind.ACCEPTED, "Tiếp thu.",
+                         actor=lead, now=_now())
+    db.session.commit()
+    assert "Duyệt 1 nội dung tiếp thu, giải trình" in _home(app, login_as, world["lead_leader"])
+    assert "Vào sổ văn bản đến" not in _home(app, login_as, lead)  # not the lead's own work
