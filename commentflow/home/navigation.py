@@ -1,19 +1,35 @@
 """The main menu: the entries a user may open, asked of each package's permission rules."""
 from flask_babel import gettext as _
+from sqlalchemy import exists, select
 
+from commentflow.core.roles import Role
 from commentflow.directory.permissions import can_manage_directory
+from commentflow.drafts.models import Draft
 from commentflow.drafts.permissions import can_list_drafts
+from commentflow.extensions import db
+from commentflow.rounds.models import Round
 from commentflow.rounds.permissions import can_list_rounds
 
 
+def _leads(user) -> bool:
+    """Whether the user's agency acts as a lead office: its staff write drafts, or it has
+    drafts or rounds. An agency that only answers keeps its leaders' menu to what they use."""
+    if user.has_role(Role.LEAD_STAFF):
+        return True
+    return bool(db.session.scalar(select(
+        exists().where(Draft.agency_id == user.agency_id)
+        | exists().where(Round.agency_id == user.agency_id))))
+
+
 def main_nav(user) -> list[tuple[str, str]]:
-    """(endpoint, label) of the main menu entries this user may open."""
+    """(endpoint, label) of the main menu entries this user may open (and would use)."""
     if user is None or not user.is_authenticated:
         return []
     items = [("home.index", _("Trang chính")), ("inbox.index", _("Văn bản đến"))]
-    if can_list_drafts(user):
+    leads = (can_list_drafts(user) or can_list_rounds(user)) and _leads(user)
+    if can_list_drafts(user) and leads:
         items.append(("drafts.index", _("Dự thảo")))
-    if can_list_rounds(user):
+    if can_list_rounds(user) and leads:
         items.append(("rounds.index", _("Lấy ý kiến")))
     if can_manage_directory(user):
         items += [("directory.agencies", _("Cơ quan, đơn vị")),

@@ -76,3 +76,18 @@ def test_the_lead_office_sees_what_consolidation_waits_for(app, login_as, world)
     db.session.commit()
     assert "Duyệt 1 nội dung tiếp thu, giải trình" in _home(app, login_as, world["lead_leader"])
     assert "Vào sổ văn bản đến" not in _home(app, login_as, lead)  # not the lead's own work
+
+
+def test_menus_show_lead_office_pages_only_to_those_who_lead(app, login_as, world):
+    def menu(user) -> str:
+        page = login_as(user, test_client=app.test_client()).get("/").get_data(as_text=True)
+        return page.split("</nav>", 1)[0]
+
+    agency_leader = menu(world["leader"])
+    assert "/drafts/" not in agency_leader and "/rounds/" not in agency_leader
+    lead_leader = menu(world["lead_leader"])
+    assert "/drafts/" in lead_leader and "/rounds/" in lead_leader
+    assert "/drafts/" in menu(world["lead"])
+    # the pages themselves stay open to leaders (an empty list, never a 404)
+    client = login_as(world["leader"], test_client=app.test_client())
+    assert client.get("/rounds/").status_code == 200
