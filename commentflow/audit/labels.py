@@ -35,6 +35,7 @@ ACTIONS = {
 FIELDS = {
     "name": _l("Tên"), "code": _l("Mã"), "edoc_code": _l("Mã định danh điện tử"),
     "kind": _l("Loại"), "parent_id": _l("Cơ quan cấp trên"), "display_order": _l("Thứ tự"),
+    "succeeded_by_id": _l("Đã sáp nhập vào / được kế thừa bởi"), "succeeded_on": _l("Từ ngày"),
     "short_name": _l("Tên ngắn"), "agencies": _l("Cơ quan, đơn vị"),
     "created": _l("Tạo mới"), "updated": _l("Cập nhật"), "groups_created": _l("Nhóm tạo mới"),
     "username": _l("Tên đăng nhập"), "full_name": _l("Họ và tên"), "position": _l("Chức vụ"),
@@ -69,7 +70,8 @@ VALUES = {
     "lead_staff": _l("Chuyên viên cơ quan chủ trì"), "leader": _l("Lãnh đạo đơn vị"),
     "staff": _l("Chuyên viên"), "clerk": _l("Văn thư"),
     "provincial_body": _l("Cơ quan cấp tỉnh (UBND, HĐND tỉnh)"), "department": _l("Sở, ban, ngành"),
-    "district": _l("UBND cấp huyện"), "internal_unit": _l("Phòng chuyên môn"),
+    "district": _l("UBND cấp huyện (trước 1/7/2025)"),
+    "commune": _l("UBND cấp xã (xã, phường, đặc khu)"), "internal_unit": _l("Phòng chuyên môn"),
     "affiliated_unit": _l("Đơn vị trực thuộc"), "other": _l("Khác"),
 }
 

@@ -5,12 +5,13 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from commentflow.directory.models import AgencyKind
-from commentflow.web.forms import REQUIRED, Form, MultiCheckboxField
+from commentflow.web.forms import REQUIRED, DayField, Form, MultiCheckboxField
 
 KIND_LABELS = {
     AgencyKind.PROVINCIAL_BODY: _l("Cơ quan cấp tỉnh (UBND, HĐND tỉnh)"),
     AgencyKind.DEPARTMENT: _l("Sở, ban, ngành"),
-    AgencyKind.DISTRICT: _l("UBND cấp huyện"),
+    AgencyKind.COMMUNE: _l("UBND cấp xã (xã, phường, đặc khu)"),
+    AgencyKind.DISTRICT: _l("UBND cấp huyện (trước 1/7/2025)"),
     AgencyKind.INTERNAL_UNIT: _l("Phòng chuyên môn"),
     AgencyKind.AFFILIATED_UNIT: _l("Đơn vị trực thuộc"),
     AgencyKind.OTHER: _l("Khác"),
@@ -35,6 +36,13 @@ class AgencyForm(Form):
     display_order = IntegerField(_l("Thứ tự trong văn bản"), default=0, validators=[
         Optional(), NumberRange(min=0, max=1_000_000, message=_l("Thứ tự phải là số từ 0."))])
     group_ids = MultiCheckboxField(_l("Thuộc nhóm nhận văn bản"), coerce=int)
+    succeeded_by_id = SelectField(_l("Đã sáp nhập vào / được kế thừa bởi"),
+                                  coerce=lambda v: int(v) if v else None,
+                                  validators=[Optional()], description=_l(
+                                      "Ví dụ: UBND huyện đã giải thể từ 1/7/2025, tỉnh đã "
+                                      "sáp nhập. Đơn vị giữ nguyên lịch sử, không còn được "
+                                      "chọn làm nơi nhận."))
+    succeeded_on = DayField(_l("Từ ngày"), validators=[Optional()])
 
 
 class GroupForm(Form):

@@ -25,6 +25,9 @@ HEADERS = {
 KIND_WORDS = {
     "so, ban, nganh": AgencyKind.DEPARTMENT, "so ban nganh": AgencyKind.DEPARTMENT,
     "so": AgencyKind.DEPARTMENT, "department": AgencyKind.DEPARTMENT,
+    "ubnd cap xa": AgencyKind.COMMUNE, "cap xa": AgencyKind.COMMUNE, "xa": AgencyKind.COMMUNE,
+    "phuong": AgencyKind.COMMUNE, "dac khu": AgencyKind.COMMUNE,
+    "xa, phuong, dac khu": AgencyKind.COMMUNE, "commune": AgencyKind.COMMUNE,
     "ubnd cap huyen": AgencyKind.DISTRICT, "cap huyen": AgencyKind.DISTRICT,
     "huyen": AgencyKind.DISTRICT, "district": AgencyKind.DISTRICT,
     "phong chuyen mon": AgencyKind.INTERNAL_UNIT, "internal_unit": AgencyKind.INTERNAL_UNIT,

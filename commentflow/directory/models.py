@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Enum, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -14,7 +14,8 @@ from commentflow.extensions import db
 class AgencyKind(enum.Enum):
     PROVINCIAL_BODY = "provincial_body"  #: UBND tỉnh, HĐND tỉnh: parents in letter headers
     DEPARTMENT = "department"  #: Sở, ban, ngành cấp tỉnh
-    DISTRICT = "district"  #: UBND huyện, thị xã, thành phố
+    COMMUNE = "commune"  #: UBND cấp xã: xã, phường, đặc khu (two-level government, 1/7/2025)
+    DISTRICT = "district"  #: UBND huyện, thị xã, thành phố — before 1/7/2025, kept for history
     INTERNAL_UNIT = "internal_unit"  #: phòng chuyên môn thuộc một sở
     AFFILIATED_UNIT = "affiliated_unit"  #: đơn vị trực thuộc (bệnh viện, trung tâm)
     OTHER = "other"
@@ -36,6 +37,10 @@ class Agency(db.Model):
     #: Protocol order: the place this agency takes when letters and reports list agencies.
     display_order: Mapped[int] = mapped_column(default=0)
     is_active: Mapped[bool] = mapped_column(default=True)
+    #: Merged into, or succeeded by, another agency (a district abolished, a province merged):
+    #: the agency keeps its history and is no longer offered as a recipient.
+    succeeded_by_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    succeeded_on: Mapped[date | None]
     #: fold(name), for searching without diacritics.
     name_folded: Mapped[str] = mapped_column(String(255), index=True)
     #: ICU "vi" collation key of name, for alphabetical ordering in SQL.
@@ -43,7 +48,9 @@ class Agency(db.Model):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
-    parent: Mapped[Agency | None] = relationship(remote_side=[id])
+    parent: Mapped[Agency | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    succeeded_by: Mapped[Agency | None] = relationship(remote_side=[id],
+                                                       foreign_keys=[succeeded_by_id])
     memberships: Mapped[list[AgencyGroupMembership]] = relationship(
         back_populates="agency", cascade="all, delete-orphan"
     )

@@ -1,5 +1,6 @@
 """Use cases of the agency directory: create, edit, (de)activate, list and search."""
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -12,7 +13,8 @@ from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembers
 from commentflow.directory.permissions import require_admin
 from commentflow.extensions import db
 
-AGENCY_FIELDS = ("name", "code", "edoc_code", "kind", "parent_id", "display_order")
+AGENCY_FIELDS = ("name", "code", "edoc_code", "kind", "parent_id", "display_order",
+                 "succeeded_by_id", "succeeded_on")
 
 
 @dataclass
@@ -24,6 +26,9 @@ class AgencyData:
     parent_id: int | None = None
     display_order: int = 0
     group_ids: list[int] = field(default_factory=list)
+    #: Merged into / succeeded by this agency, from this day (both or neither).
+    succeeded_by_id: int | None = None
+    succeeded_on: date | None = None
 
 
 def _snapshot(agency: Agency) -> dict:
@@ -50,6 +55,11 @@ def _clean(data: AgencyData, own_id: int | None) -> AgencyData:
                   _("Mã định danh %(code)s đã được dùng cho đơn vị khác.", code=data.edoc_code))
     if own_id is not None and data.parent_id == own_id:
         raise ValidationFailed(_("Một đơn vị không thể là cấp trên của chính nó."))
+    if bool(data.succeeded_by_id) != bool(data.succeeded_on):
+        raise ValidationFailed(_("Hãy chọn cả đơn vị kế thừa và ngày sáp nhập (hoặc bỏ cả "
+                                 "hai)."))
+    if data.succeeded_by_id is not None and data.succeeded_by_id == own_id:
+        raise ValidationFailed(_("Một đơn vị không thể sáp nhập vào chính nó."))
     return data
 
 
@@ -85,6 +95,8 @@ def update_agency(agency: Agency, data: AgencyData, *, actor, now) -> Agency:
     before = _snapshot(agency)
     for name in AGENCY_FIELDS:
         setattr(agency, name, getattr(data, name))
+    if data.succeeded_by_id is not None:  # merged: kept with its history, no longer asked
+        agency.is_active = False
     _set_groups(agency, data.group_ids)
     agency.updated_at = now
     db.session.flush()

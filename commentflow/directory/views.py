@@ -30,6 +30,7 @@ def _agency_form(agency: Agency | None) -> AgencyForm:
         form.group_ids.data = [m.group_id for m in agency.memberships]
     others = [a for a in services.active_agencies() if agency is None or a.id != agency.id]
     form.parent_id.choices = [("", _("— Không —"))] + [(a.id, a.name) for a in others]
+    form.succeeded_by_id.choices = [("", _("— Không —"))] + [(a.id, a.name) for a in others]
     form.group_ids.choices = [(g.id, g.name) for g in services.all_groups()]
     return form
 
@@ -38,7 +39,8 @@ def _agency_data(form: AgencyForm) -> services.AgencyData:
     return services.AgencyData(
         name=form.name.data, code=form.code.data, kind=AgencyKind(form.kind.data),
         edoc_code=form.edoc_code.data, parent_id=form.parent_id.data,
-        display_order=form.display_order.data or 0, group_ids=form.group_ids.data or [])
+        display_order=form.display_order.data or 0, group_ids=form.group_ids.data or [],
+        succeeded_by_id=form.succeeded_by_id.data, succeeded_on=form.succeeded_on.data)
 
 
 @bp.route("/agencies")

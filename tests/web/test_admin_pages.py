@@ -172,3 +172,28 @@ def test_interface_switches_to_english(admin_client):
     assert "Agencies" in html and 'lang="en"' in html
     admin_client.post("/language/vi", data={"csrf_token": token})
     assert "Cơ quan, đơn vị" in admin_client.get("/admin/agencies").get_data(as_text=True)
+
+
+def test_a_district_abolished_on_1_7_2025_is_marked_succeeded_and_kept(admin_client):
+    district = make_agency(name="UBND huyện An Biên", code="UBND-AB")
+    commune = make_agency(name="UBND xã An Biên", code="UBND-XAB")
+    db.session.commit()
+    form = admin_client.get(f"/admin/agencies/{district.id}/edit").get_data(as_text=True)
+    assert "UBND cấp xã (xã, phường, đặc khu)" in form
+    assert "UBND cấp huyện (trước 1/7/2025)" in form
+    half = _post(admin_client, f"/admin/agencies/{district.id}/edit",
+                 f"/admin/agencies/{district.id}/edit",
+                 {"name": district.name, "code": district.code, "kind": "district",
+                  "succeeded_by_id": str(commune.id)})
+    assert "Hãy chọn cả đơn vị kế thừa và ngày sáp nhập" in half.get_data(as_text=True)
+    done = _post(admin_client, f"/admin/agencies/{district.id}/edit",
+                 f"/admin/agencies/{district.id}/edit",
+                 {"name": district.name, "code": district.code, "kind": "district",
+                  "succeeded_by_id": str(commune.id), "succeeded_on": "1/7/2025"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    district = db.session.get(Agency, district.id)
+    assert district.succeeded_by_id == commune.id and str(district.succeeded_on) == "2025-07-01"
+    assert not district.is_active  # kept with its history, no longer offered as a recipient
+    listing = admin_client.get("/admin/agencies?q=an+bien").get_data(as_text=True)
+    assert "Đã sáp nhập vào UBND xã An Biên từ 01/07/2025" in listing
