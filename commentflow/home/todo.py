@@ -70,7 +70,9 @@ def _agency_work(user, now: datetime, zone: str) -> list[Todo]:
             todos.append(Todo("assign", _("Giao xử lý"), f"{sender}: {subject}", page, days))
         if sent is None and working is not None and working.comments and \
                 can_approve(user, recipient):
-            todos.append(Todo("approve", _("Duyệt và gửi ý kiến"), f"{sender}: {subject}",
+            label = _("Duyệt và gửi ý kiến (đã trình)") if working.presented_at else \
+                _("Duyệt và gửi ý kiến")
+            todos.append(Todo("approve", label, f"{sender}: {subject}",
                               url_for("responses.review", round_id=round_.id), days))
         elif sent is None and user.has_role(Role.STAFF) and \
                 can_draft(user, recipient, assignment):

@@ -100,6 +100,10 @@ class Response(db.Model):
     scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"))
     return_note: Mapped[str] = mapped_column(Text, default="")
     returned_at: Mapped[datetime | None]
+    #: "Trình lãnh đạo": the drafters handed it to the leaders for approval (cleared when a
+    #: leader returns it).
+    presented_at: Mapped[datetime | None]
+    presented_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: A paper or e-office reply typed in by the lead office on the agency's behalf.
@@ -108,7 +112,8 @@ class Response(db.Model):
     updated_at: Mapped[datetime]
 
     recipient = relationship("RoundRecipient")
-    submitted_by = relationship("User")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    presented_by = relationship("User", foreign_keys=[presented_by_id])
     scan = relationship("StoredFile")
     comments: Mapped[list[Comment]] = relationship(
         back_populates="response", order_by="Comment.id",

@@ -6,11 +6,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
-from commentflow.accounts.models import User
+from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
 from commentflow.core.dates import local_today
 from commentflow.core.db import insert_or_ignore
 from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from commentflow.core.roles import Role
 from commentflow.core.text import format_number, normalize, normalize_multiline
 from commentflow.core.uploads import check_not_empty, check_size
 from commentflow.drafts.models import DraftSection
@@ -323,6 +324,33 @@ def _store_scan(letter: ReplyLetter, actor, now):
     return store_file(data, filename, uploaded_by=actor, now=now).id
 
 
+def present_to_leaders(recipient: RoundRecipient, *, actor, now) -> Response:
+    """"Trình lãnh đạo": the drafters hand the answer to the agency's leaders, who are told
+    (in the app and by e-mail) that it waits for their approval."""
+    _require_drafting(recipient, actor, now)
+    response = editable_response(recipient)
+    if response is None or not any(c.deleted_at is None for c in response.comments):
+        raise ValidationFailed(_("Chưa có ý kiến nào để trình lãnh đạo."))
+    if response.presented_at is not None:
+        raise ValidationFailed(_("Ý kiến đã được trình lãnh đạo."))
+    if response.state is ResponseState.RETURNED:  # corrected after a return: drafting again
+        response.state = ResponseState.DRAFTING
+    response.presented_at, response.presented_by_id = now, actor.id
+    response.updated_at = now
+    leaders = list(db.session.scalars(select(User).join(UserRole).where(
+        User.agency_id == recipient.agency_id, User.is_active_account.is_(True),
+        UserRole.role == Role.LEADER)))
+    notify_users(leaders, "response.presented", _(
+        "%(who)s trình duyệt ý kiến góp ý: %(subject)s.", who=actor.full_name,
+        subject=recipient.round.subject), f"/inbox/{recipient.round_id}/review", now=now,
+        round_id=recipient.round_id, sender_agency_id=recipient.agency_id)
+    record_event("response.presented", recipient.round, actor=actor, now=now,
+                 label=recipient.round.subject,
+                 changes={"comments": sum(1 for c in response.comments if c.deleted_at is None)},
+                 private_to_agency_id=recipient.agency_id)
+    return response
+
+
 def return_response(response: Response, note: str, *, actor, now) -> Response:
     if not can_approve(actor, response.recipient):
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được trả lại dự thảo ý kiến."))
@@ -333,6 +361,7 @@ def return_response(response: Response, note: str, *, actor, now) -> Response:
         raise ValidationFailed(_("Chỉ trả lại được ý kiến đang soạn."))
     response.state, response.return_note = ResponseState.RETURNED, note
     response.returned_at = response.updated_at = now
+    response.presented_at = response.presented_by_id = None
     notify_agency(response.recipient.agency_id, "response.returned", _(
         "Lãnh đạo trả lại dự thảo ý kiến: %(note)s", note=note),
         f"/inbox/{response.recipient.round_id}", now=now,

@@ -51,7 +51,7 @@ from commentflow.responses.reply_import import (
 )
 from commentflow.rounds.services import get_round_for_recipient
 from commentflow.storage.services import download_response
-from commentflow.web.forms import form_errors, run_action, run_for_script
+from commentflow.web.forms import ActionForm, form_errors, run_action, run_for_script
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
 
@@ -149,7 +149,8 @@ def draft(round_id: int):
                            response=response, by_section=by_section,
                            documents=[(v, document(v)) for v in round_.versions],
                            form=CommentForm(), field_labels=FIELD_LABELS,
-                           max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm())
+                           max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
+                           present_form=ActionForm())
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):
@@ -180,6 +181,17 @@ def _data(form: CommentForm) -> services.CommentData:
                                 section_id=int(section) if section and section.isdigit()
                                 else None, proposed_wording=form.proposed_wording.data or "",
                                 reason=form.reason.data or "")
+
+
+@bp.route("/present", methods=["POST"])
+@login_required
+def present(round_id: int):
+    """"Trình lãnh đạo": hand the answer to the agency's leaders for approval."""
+    _round, recipient = _load(round_id)
+    run_action(lambda: services.present_to_leaders(recipient, actor=current_user,
+                                                   now=now_utc()),
+               _("Đã trình lãnh đạo; lãnh đạo đơn vị đã được thông báo."), form=ActionForm())
+    return redirect(url_for(".draft", round_id=round_id))
 
 
 @bp.route("/previous")

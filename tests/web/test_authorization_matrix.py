@@ -157,6 +157,7 @@ MATRIX = {
     ("responses.create_comment", "POST"): RECIPIENT,
     ("responses.import_comments", "POST"): RECIPIENT,
     ("responses.previous", "GET"): RECIPIENT,
+    ("responses.present", "POST"): RECIPIENT,
     ("responses.answer_previous", "POST"): RECIPIENT,
     ("responses.confirm_imported_comments", "POST"): RECIPIENT,
     ("responses.update_comment", "POST"): RECIPIENT,

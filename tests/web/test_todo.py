@@ -2,13 +2,16 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from commentflow.consolidation import services as consolidation
 from commentflow.consolidation.models import DispositionKind
 from commentflow.core.roles import Role
 from commentflow.extensions import db
+from commentflow.notifications.models import Notification, OutboxMessage
 from commentflow.responses import services as responses
 from commentflow.rounds.services import close_round
+from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_sent_round, make_user
 
 
@@ -91,3 +94,32 @@ def test_menus_show_lead_office_pages_only_to_those_who_lead(app, login_as, worl
     # the pages themselves stay open to leaders (an empty list, never a 404)
     client = login_as(world["leader"], test_client=app.test_client())
     assert client.get("/rounds/").status_code == 200
+
+
+def test_staff_present_their_answer_and_the_leaders_are_told(app, login_as, world):
+    recipient, round_ = world["recipient"], world["round"]
+    world["leader"].email = "lanhdao.stc@example.vn"
+    db.session.commit()
+    staff = login_as(world["staff"], test_client=app.test_client())
+    token = csrf_token_from(staff.get(f"/inbox/{round_.id}/draft"))
+    empty = staff.post(f"/inbox/{round_.id}/present", data={"csrf_token": token},
+                       follow_redirects=True)
+    assert "Chưa có ý kiến nào để trình lãnh đạo." in empty.get_data(as_text=True)
+    response = responses.working_response(recipient, actor=world["staff"], now=_now())
+    section = next(s for s in round_.versions[0].sections if s.key == "I.1.a")
+    responses.save_comment(response, responses.CommentData("Ý kiến.", section.id),
+                           actor=world["staff"], now=_now())
+    db.session.commit()
+    done = staff.post(f"/inbox/{round_.id}/present", data={"csrf_token": token},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Đã trình lãnh đạo" in done and 'id="presented"' in done
+    told = db.session.scalars(select(Notification).where(
+        Notification.kind == "response.presented")).all()
+    assert [n.user_id for n in told] == [world["leader"].id]  # the agency's leader only
+    mail = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.kind == "response.presented"))
+    assert mail is not None and mail.to_user_id == world["leader"].id
+    assert "Duyệt và gửi ý kiến (đã trình)" in _home(app, login_as, world["leader"])
+    responses.return_response(response, "Bổ sung căn cứ.", actor=world["leader"], now=_now())
+    db.session.commit()
+    assert db.session.get(type(response), response.id).presented_at is None
