@@ -145,9 +145,16 @@ def draft(round_id: int):
     by_section: dict = {}
     for comment in response.comments:
         by_section.setdefault(comment.section_id, []).append(comment)
+    documents = [(v, document(v)) for v in round_.versions]
+    commentable = [view for _v, views in documents for view in views if view.row.is_commentable]
+    uncommented = [view.anchor for view in commentable if not by_section.get(view.row.id)]
+    following = {}  # each section → the next section still without a comment
+    for index, view in enumerate(commentable):
+        following[view.row.id] = next((v.anchor for v in commentable[index + 1:]
+                                       if not by_section.get(v.row.id)), None)
     return render_template("responses/draft.html", round_=round_, recipient=recipient,
-                           response=response, by_section=by_section,
-                           documents=[(v, document(v)) for v in round_.versions],
+                           response=response, by_section=by_section, documents=documents,
+                           outline=commentable, uncommented=uncommented, following=following,
                            form=CommentForm(), field_labels=FIELD_LABELS,
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
                            present_form=ActionForm())

@@ -123,3 +123,21 @@ def test_staff_present_their_answer_and_the_leaders_are_told(app, login_as, worl
     responses.return_response(response, "Bổ sung căn cứ.", actor=world["leader"], now=_now())
     db.session.commit()
     assert db.session.get(type(response), response.id).presented_at is None
+
+
+def test_the_drafting_page_has_an_outline_with_counts_and_the_next_empty_section(
+        app, login_as, world):
+    recipient, round_ = world["recipient"], world["round"]
+    response = responses.working_response(recipient, actor=world["staff"], now=_now())
+    sections = {s.key: s for s in round_.versions[0].sections}
+    for text in ("Một.", "Hai."):
+        responses.save_comment(response, responses.CommentData(text, sections["I.1.a"].id),
+                               actor=world["staff"], now=_now())
+    db.session.commit()
+    page = login_as(world["staff"]).get(f"/inbox/{round_.id}/draft").get_data(as_text=True)
+    outline = page.split('id="drafting-outline"', 1)[1].split("</nav>", 1)[0]
+    assert 'data-key="I.1.a"' in outline and '<span class="badge" title="Số ý kiến">2</span>' \
+        in outline
+    assert 'href="#s-title" id="first-uncommented"' in outline  # nothing said there yet
+    after = page.split('data-section="I.1.a"', 1)[1]
+    assert after.split('class="next-uncommented" href="', 1)[1].startswith("#s-I.1.b")
