@@ -41,6 +41,7 @@ run: install
 
 test-deps:
 	bash scripts/install-test-deps.sh
+	$(PY) scripts/fetch_axe.py
 
 test: install-dev test-deps
 	$(PY) -m pytest
