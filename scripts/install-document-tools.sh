@@ -10,7 +10,10 @@ optional=0
 
 missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# poppler-utils: pdfinfo, pdftotext, pdftoppm and pdfimages read PDF drafts and scans.
+for tool in pdfinfo pdftotext pdftoppm pdfimages; do
+  command -v "$tool" >/dev/null 2>&1 || { missing+=(poppler-utils); break; }
+done
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 [ -e /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || \
   ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \

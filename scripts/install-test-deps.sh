@@ -10,7 +10,10 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chr
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
 # LibreOffice renders the generated letters and reports to PDF; pdftotext reads them back.
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# poppler-utils: pdfinfo, pdftotext, pdftoppm and pdfimages read PDF drafts and scans.
+for tool in pdfinfo pdftotext pdftoppm pdfimages; do
+  command -v "$tool" >/dev/null 2>&1 || { missing+=(poppler-utils); break; }
+done
 # Drafts as they arrive: scans are read by Tesseract in Vietnamese.
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \
