@@ -1,4 +1,7 @@
-"""The main menu: the entries a user may open, asked of each package's permission rules."""
+"""The main menu: the entries a user may open, asked of each package's permission rules,
+each with the number of things waiting there for the user."""
+from collections import Counter
+
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
@@ -37,3 +40,18 @@ def main_nav(user) -> list[tuple[str, str]]:
                   ("users_admin.index", _("Người dùng")), ("audit.index", _("Nhật ký")),
                   ("outbox_admin.failures_page", _("Thư lỗi"))]
     return items
+
+
+#: The menu entry under which each kind of to-do waits (see home/todo.py).
+MENU_OF_TODO = {"register": "inbox.index", "assign": "inbox.index", "draft": "inbox.index",
+                "approve": "inbox.index", "close": "rounds.index", "decide": "rounds.index",
+                "approve_dispositions": "rounds.index", "review_scan": "drafts.index",
+                "mail": "outbox_admin.failures_page"}
+
+
+def menu_counts(todos) -> dict[str, int]:
+    """{endpoint: number of to-dos} for the menu's badges; the start page counts them all."""
+    counts = Counter(MENU_OF_TODO[todo.kind] for todo in todos if todo.kind in MENU_OF_TODO)
+    if todos:
+        counts["home.index"] = len(todos)
+    return dict(counts)

@@ -26,7 +26,7 @@ from commentflow.drafts.models import Draft, DraftVersion
 from commentflow.drafts.permissions import can_create_drafts
 from commentflow.extensions import db
 from commentflow.notifications.outbox import failures
-from commentflow.responses import services as responses
+from commentflow.responses.handling import handling_of
 from commentflow.responses.permissions import can_approve, can_assign, can_draft, can_register
 from commentflow.rounds.models import RoundState
 from commentflow.rounds.services import inbox, lead_rounds
@@ -51,17 +51,16 @@ def _days_left(deadline: datetime, now: datetime, zone: str) -> int:
 
 def _agency_work(user, now: datetime, zone: str) -> list[Todo]:
     todos: list[Todo] = []
-    for recipient in inbox(user.agency_id):
-        if not recipient.accepts_answers(now):
-            continue
+    open_ = [r for r in inbox(user.agency_id) if r.accepts_answers(now)]
+    handled = handling_of([r.id for r in open_])
+    for recipient in open_:
         round_ = recipient.round
         subject, sender = round_.subject, round_.agency.name
         page = url_for("inbox.show", round_id=round_.id)
         days = _days_left(recipient.deadline_at, now, zone)
-        registration = responses.registration_of(recipient)
-        assignment = responses.assignment_of(recipient)
-        working = responses.editable_response(recipient)
-        sent = responses.submitted_response(recipient)
+        handling = handled[recipient.id]
+        registration, assignment = handling.registration, handling.assignment
+        working, sent = handling.working, handling.sent
         if registration is None and can_register(user, recipient):
             todos.append(Todo("register", _("Vào sổ văn bản đến"), f"{sender}: {subject}",
                               page, days))
@@ -89,9 +88,9 @@ def _lead_work(user, now: datetime, zone: str) -> list[Todo]:
                 can_decide(user, round_):
             todos.append(Todo("close", _("Hết hạn góp ý: kết thúc nhận ý kiến và tổng hợp"),
                               round_.subject, page))
-        if round_.state in (RoundState.OPEN, RoundState.CLOSED) and can_decide(user, round_):
+        if round_.state is RoundState.CLOSED and can_decide(user, round_):
             undecided = open_count(round_.id)
-            if undecided and round_.state is RoundState.CLOSED:
+            if undecided:
                 todos.append(Todo("decide", _("Tổng hợp: còn %(n)d ý kiến chưa được duyệt cách "
                                               "tiếp thu, giải trình", n=undecided),
                                   round_.subject,

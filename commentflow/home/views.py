@@ -1,4 +1,6 @@
 """Start page (what this user can do) and the interface language switch."""
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -17,7 +19,7 @@ from commentflow.accounts.services import set_locale
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.directory.permissions import can_manage_directory
 from commentflow.extensions import db
-from commentflow.home.navigation import main_nav
+from commentflow.home.navigation import main_nav, menu_counts
 from commentflow.home.todo import todo_list
 from commentflow.notifications.services import unread_count
 from commentflow.web.navigation import safe_next
@@ -25,23 +27,53 @@ from commentflow.web.navigation import safe_next
 bp = Blueprint("home", __name__)
 
 
+#: How long the menu's counts may be reused before they are counted again; any change the
+#: user makes (a POST) counts them again at once.
+MENU_COUNTS_SECONDS = 60
+
+
+def _remember_menu_counts(todos) -> dict[str, int]:
+    counts = menu_counts(todos)
+    session["menu_counts"] = {"user": current_user.id, "at": int(time.time()), "n": counts}
+    return counts
+
+
+def _menu_counts() -> dict[str, int]:
+    kept = session.get("menu_counts")
+    if kept and kept.get("user") == current_user.id and \
+            0 <= time.time() - kept.get("at", 0) < MENU_COUNTS_SECONDS:
+        return kept["n"]
+    return _remember_menu_counts(todo_list(current_user, now=now_utc(),
+                                           zone=configured_zone()))
+
+
 @bp.app_context_processor
 def _page_shell():
-    """What every signed-in page's frame shows: the menu and the unread count."""
+    """What every signed-in page's frame shows: the menu with its counts, the unread count."""
     if not has_request_context():  # e-mails rendered by the scheduler or the CLI
         return {}
     signed_in = current_user and current_user.is_authenticated
     return {"nav_items": main_nav(current_user),
+            "nav_counts": _menu_counts() if signed_in else {},
             "unread_notifications": unread_count(current_user) if signed_in else 0}
+
+
+@bp.after_app_request
+def _recount_after_changes(response):
+    """A POST may have done or added work: the next page counts the menu again."""
+    if request.method == "POST" and "menu_counts" in session:
+        session.pop("menu_counts")
+    return response
 
 
 @bp.route("/")
 @login_required
 def index():
     labels = [label for role, label in ROLE_LABELS.items() if current_user.has_role(role)]
+    todos = todo_list(current_user, now=now_utc(), zone=configured_zone())
+    _remember_menu_counts(todos)
     return render_template("home/index.html", role_labels=labels,
-                           can_admin=can_manage_directory(current_user),
-                           todos=todo_list(current_user, now=now_utc(), zone=configured_zone()))
+                           can_admin=can_manage_directory(current_user), todos=todos)
 
 
 @bp.route("/language/<code>", methods=["POST"])

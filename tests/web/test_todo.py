@@ -141,3 +141,28 @@ def test_the_drafting_page_has_an_outline_with_counts_and_the_next_empty_section
     assert 'href="#s-title" id="first-uncommented"' in outline  # nothing said there yet
     after = page.split('data-section="I.1.a"', 1)[1]
     assert after.split('class="next-uncommented" href="', 1)[1].startswith("#s-I.1.b")
+
+
+def _menu_badge(html: str, href: str) -> str | None:
+    import re
+    match = re.search(r'<nav class="mainnav".*?</nav>', html, re.S)
+    entry = re.search(rf'<a href="{re.escape(href)}">[^<]*(?:<span class="badge"[^>]*>(\d+)'
+                      r'</span>)?</a>', match.group(0))
+    return entry.group(1) if entry else None
+
+
+def test_the_menu_counts_what_waits_and_recounts_after_a_change(app, login_as, world):
+    client = login_as(world["clerk"], test_client=app.test_client())
+    inbox_page = client.get(f"/inbox/{world['round'].id}").get_data(as_text=True)
+    assert _menu_badge(inbox_page, "/inbox/") == "1"
+    assert _menu_badge(inbox_page, "/") == "1"
+    token = csrf_token_from(client.get(f"/inbox/{world['round'].id}"))
+    client.post(f"/inbox/{world['round'].id}/register",
+                data={"csrf_token": token, "number": "12",
+                      "received_on": date.today().strftime("%d/%m/%Y")})
+    after = client.get(f"/inbox/{world['round'].id}").get_data(as_text=True)
+    assert "Số đến: 12" in after
+    assert _menu_badge(after, "/inbox/") is None
+    # The agency's leader now has one letter to assign, counted on their menu.
+    leader = login_as(world["leader"], test_client=app.test_client()).get("/inbox/")
+    assert _menu_badge(leader.get_data(as_text=True), "/inbox/") == "1"
