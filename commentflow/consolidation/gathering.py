@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from commentflow.accounts.models import User
+from commentflow.consolidation.figures import disposition_mix
 from commentflow.consolidation.models import Disposition
 from commentflow.consolidation.queries import comment_lines
 from commentflow.core.dates import format_short_date, local_today
@@ -26,6 +27,7 @@ from commentflow.exports.report import (
 from commentflow.extensions import db
 from commentflow.responses.follow_up import ANSWER_LABELS, carried_answers
 from commentflow.responses.tracker import TrackerState, tracker_rows
+from commentflow.responses.tracker_figures import shares_by_group
 from commentflow.rounds.models import Round, RoundState
 
 GENERAL = "Ý kiến chung / Vấn đề khác"
@@ -116,7 +118,10 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
         silence_is_agreement=round_.silence_is_agreement, groups=report_groups,
         signer_authority=round_.signer_authority, signer_head_title=round_.signer_head_title,
         signer_position=round_.signer_position, signer_name=round_.signer_name,
-        day=local_today(now, zone), carried=_carried(round_))
+        day=local_today(now, zone), carried=_carried(round_),
+        answered=[(share.label, share.part, share.whole)
+                  for share in shares_by_group(rows)],
+        dispositions=[(part.key, part.count) for part in disposition_mix(round_)])
 
 
 def _carried(round_: Round) -> list[CarriedRow]:

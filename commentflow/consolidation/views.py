@@ -1,9 +1,10 @@
 """The lead office's consolidation workspace: every comment beside its section."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from commentflow.consolidation import gathering, services
+from commentflow.charts import svg
+from commentflow.consolidation import figures, gathering, services
 from commentflow.consolidation.forms import (
     QUICK_PICKS,
     CloseForm,
@@ -24,6 +25,7 @@ from commentflow.rounds.services import get_round_for_lead, get_round_for_recipi
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action
+from commentflow.web.navigation import back_to_place
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
 #: What recipient agencies read of the consolidation: the published report.
@@ -58,18 +60,39 @@ def workspace(round_id: int):
                      for entry in view.outline}
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
+        **_charts(round_),
         export_form=ExportForm(request.args), kinds=KIND_LABELS, quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
         page_args=args, section_links=section_links,
         is_leader=can_approve(current_user, round_))
 
 
+def _charts(round_) -> dict:
+    """The workspace's two charts, and their figures for the tables beside them."""
+    counted = figures.tally(round_)
+    cells = figures.comments_per_section(round_, general_label=_("Ý kiến chung"),
+                                         counted=counted)
+    mix = figures.disposition_mix(round_, counted)
+    commented = sum(1 for cell in cells if cell.count)
+    return {
+        "mix": mix,
+        "heat_chart": svg.heat_strip(
+            [(cell.label, cell.count) for cell in cells],
+            title=_("Số ý kiến theo từng mục của dự thảo"),
+            description=_("%(n)d trên %(total)d mục có ý kiến; mục nhiều ý kiến nhất: "
+                          "%(top)s.", n=commented, total=len(cells),
+                          top=max(cells, key=lambda c: c.count).label if commented else "—")),
+        "mix_chart": svg.stacked_bar(
+            mix, title=_("Kết quả xử lý ý kiến"),
+            description="; ".join(f"{part.label}: {part.count}" for part in mix)),
+    }
+
+
 def _act(round_id, form, action, success):
     round_ = get_round_for_lead(round_id, viewer=current_user)
 
     run_action(lambda: action(round_, form), success, form=form)
-    return redirect(request.referrer if request.referrer and request.referrer.startswith(
-        request.host_url) else url_for(".workspace", round_id=round_id))
+    return back_to_place(url_for(".workspace", round_id=round_id))
 
 
 @bp.route("/decide", methods=["POST"])

@@ -16,6 +16,7 @@ from commentflow.exports.letters import (
     text_paragraph,
 )
 from commentflow.exports.report import (
+    KIND_TEXT,
     Column,
     ReportData,
     ReportGroup,
@@ -52,6 +53,16 @@ def _opening(document, data: ReportData) -> None:
         line("- Đơn vị không gửi văn bản góp ý" + (
             " xem như thống nhất nội dung dự thảo: " if data.silence_is_agreement else ": ")
             + "; ".join(data.silent) + ".")
+    if data.answered:
+        line("- Tỷ lệ cơ quan, đơn vị trả lời theo nhóm: " + "; ".join(
+            f"{name}: {ratio(part, whole)}" for name, part, whole in data.answered) + ".")
+    comments = sum(n for _kind, n in data.dispositions)
+    if comments:
+        kinds = [f"{KIND_TEXT[kind].lower()} {n:02d}" for kind, n in data.dispositions
+                 if n and kind in KIND_TEXT]
+        undecided = dict(data.dispositions).get("undecided", 0)
+        line(f"3. Tổng số {comments:02d} ý kiến góp ý, trong đó: " + "; ".join(
+            kinds + ([f"chưa xử lý {undecided:02d}"] if undecided else [])) + ".")
 
 
 #: Paragraph styles of the table (id, name, bold, alignment): one style per kind of cell

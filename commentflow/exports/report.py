@@ -63,6 +63,10 @@ class ReportData:
     drafts: list[str] = field(default_factory=list)
     #: A follow-up round: the agencies' answers to their comments of the earlier round.
     carried: list[CarriedRow] = field(default_factory=list)
+    #: (group, answered, asked) per recipient group: the tracker's share chart, in words.
+    answered: list[tuple[str, int, int]] = field(default_factory=list)
+    #: (DispositionKind value, comments) in KIND_TEXT's order, then ("undecided", n).
+    dispositions: list[tuple[str, int]] = field(default_factory=list)
 
     def tables(self) -> list[tuple[str, list[ReportGroup]]]:
         """(draft title, its groups) in order; general comments stay with the last table."""

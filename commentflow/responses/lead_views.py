@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from commentflow.charts import svg
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
 from commentflow.core.errors import ValidationFailed
@@ -12,7 +13,7 @@ from commentflow.directory.services import all_groups
 from commentflow.drafts.reading import Limits
 from commentflow.exports.spreadsheets import build_table
 from commentflow.extensions import db
-from commentflow.responses import tracker
+from commentflow.responses import tracker, tracker_figures
 from commentflow.responses.forms import PaperReplyForm, ReplyFileForm, TrackerFilterForm
 from commentflow.responses.letters import comment_paragraphs
 from commentflow.responses.models import Response
@@ -68,7 +69,29 @@ def tracker_page(round_id: int):
     return render_template("rounds/tracker.html", round_=round_, rows=shown, total=len(rows),
                            can_manage=can_manage_round(current_user, round_),
                            by_state=by_state, labels=tracker.STATE_LABELS, filters=filters,
-                           states=list(tracker.TrackerState))
+                           states=list(tracker.TrackerState), **_charts(round_, rows))
+
+
+def _charts(round_, rows) -> dict:
+    """The tracker's two charts, and their figures for the tables beside them."""
+    timeline = tracker_figures.answers_over_time(round_, rows, now=now_utc(),
+                                                 zone=configured_zone())
+    shares = tracker_figures.shares_by_group(rows)
+    return {
+        "timeline": timeline, "shares": shares,
+        "timeline_chart": svg.timeline(
+            timeline.points, start=timeline.start, end=timeline.end, until=timeline.until,
+            deadline=timeline.deadline, total=timeline.total,
+            title=_("Số văn bản trả lời nhận được theo ngày"),
+            description=_("%(n)d trên %(total)d cơ quan, đơn vị đã trả lời; hạn %(day)s.",
+                          n=timeline.answered, total=timeline.total,
+                          day=timeline.deadline.strftime("%d/%m/%Y")),
+            deadline_label=_("Hạn %(day)s", day=timeline.deadline.strftime("%d/%m")),
+            total_label=_("Số nơi nhận")),
+        "shares_chart": svg.share_bars(
+            shares, title=_("Tỷ lệ đã trả lời theo nhóm nơi nhận"),
+            description="; ".join(f"{s.label}: {s.part}/{s.whole}" for s in shares)),
+    }
 
 
 @bp.route("/<int:round_id>/tracker.xlsx")

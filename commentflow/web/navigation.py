@@ -1,7 +1,10 @@
-"""Safe redirects: `next` may only point inside this site."""
+"""Safe redirects: `next` may only point inside this site; a button returns to its place."""
+import re
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import redirect, request, url_for
+
+_ANCHOR = re.compile(r"[A-Za-z][\w-]{0,60}")
 
 
 def safe_next(target: str | None, default_endpoint: str = "home.index") -> str:
@@ -17,3 +20,18 @@ def safe_next(target: str | None, default_endpoint: str = "home.index") -> str:
                 and not any(ord(ch) < 32 for ch in target)):
             return target
     return url_for(default_endpoint)
+
+
+def back_to_place(default_url: str, anchor: str | None = None):
+    """Redirect a page's button back to the page it was pressed on (the referrer, if it is
+    this site's), at the part of the page it belongs to: the form's `anchor` field, else the
+    given one. Without JavaScript the reader lands where they were; with it, the in-place
+    script reads the same page and swaps in the parts that changed."""
+    referrer = request.referrer or ""
+    target = default_url
+    if referrer.startswith(request.host_url):
+        target = safe_next("/" + referrer[len(request.host_url):].split("#", 1)[0])
+    anchor = request.form.get("anchor") or anchor
+    if anchor and _ANCHOR.fullmatch(anchor):
+        target += "#" + anchor
+    return redirect(target)

@@ -13,7 +13,7 @@ LAYERS = [
     ("core",),  # time, text, dates, errors, roles, the database base, safe XML, uploads
     ("config", "extensions"),
     ("web",),  # HTTP plumbing only: security headers, CSRF, forms, errors, role decorators
-    ("exports",),  # pure builders: data in, .docx/.xlsx bytes out
+    ("exports", "charts"),  # pure builders: data in, .docx/.xlsx bytes or SVG out
     ("audit", "storage"),
     ("directory",),  # agencies, groups, who keeps them
     ("accounts",),  # users, sessions, login
