@@ -117,7 +117,7 @@ def register(round_id: int):
     _round, recipient = _load(round_id)
     return _run(round_id, lambda f: services.register_request(
         recipient, f.number.data, f.received_on.data, actor=current_user, now=now_utc()),
-        _("Đã vào sổ văn bản đến."), RegisterForm())
+        _("Đã vào sổ văn bản đến."), RegisterForm(), anchor="handling")
 
 
 @bp.route("/assign", methods=["POST"])
@@ -131,7 +131,7 @@ def assign(round_id: int):
     return _run(round_id, lambda f: services.assign(
         recipient, f.handler_id.data, f.coordinator_ids.data or [], f.internal_due_on.data,
         f.instruction.data or "", actor=current_user, now=now_utc(), zone=configured_zone()),
-        _("Đã giao xử lý."), form)
+        _("Đã giao xử lý."), form, anchor="handling")
 
 
 @bp.route("/draft")

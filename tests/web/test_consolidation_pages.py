@@ -111,16 +111,18 @@ def test_page_queries_do_not_grow_with_the_comments(app, login_as):
     counts = []
     for round_, staff in ((small, small_staff), (large, large_staff)):
         client = login_as(staff, test_client=app.test_client())
+        client.get("/")  # the menu's counts, kept for a minute (tested in test_todo)
         for query in ("", "?state=open&q=co+che", "?page=2"):
             statements, html = _statements_for(
                 client, f"/rounds/{round_.id}/consolidation/{query}")
             assert "Gộp" in html
             counts.append((query, len(statements)))
     small_counts, large_counts = counts[:3], counts[3:]
-    # 3 comments or 180: the same statements (a page without dispositions needs one fewer).
+    # 3 comments or 180: the same statements (a page without dispositions needs one fewer);
+    # two of them count for the charts (comments by section and disposition, the sections).
     assert large_counts[:2] == small_counts[:2], (small_counts, large_counts)
     assert large_counts[2][1] <= small_counts[2][1]
-    assert max(n for _q, n in counts) <= 17
+    assert max(n for _q, n in counts) <= 19, counts
 
 
 def test_long_sections_are_paged_and_outlined(app, login_as):
