@@ -221,7 +221,12 @@ SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "samples" / \
 
 @pytest.fixture
 def world(app):
-    """One of everything a URL can point at, owned by one agency ("own")."""
+    return build_world()
+
+
+def build_world() -> dict:
+    """One of everything a URL can point at, owned by one agency ("own"); in the current
+    app context (the browser's accessibility run builds it in its live server too)."""
     agency = make_agency()
     group = make_group([agency])
     target = make_user(agency=agency)
