@@ -22,6 +22,7 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 PASSWORD = "mat-khau-anh-chup"
 SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups", "groups.png"),
+         ("dung.syt", "/", "todo.png"),
          ("trang.syt", "/drafts/1#s-III.2.a", "draft.png"),
          ("trang.syt", "/rounds/1/tracker", "tracker.png"),
          ("trang.syt", "/rounds/1/consolidation/", "consolidation.png")]
