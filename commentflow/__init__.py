@@ -37,6 +37,15 @@ def _configure(app: Flask, config) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         url or default_database_url(app.instance_path))
     if not app.config.get("SECRET_KEY"):
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") and \
+                not os.environ.get("SECRET_KEY"):
+            # A key made on this machine would differ on the next app server: sessions and
+            # forms would break whenever a request reaches another machine.
+            raise RuntimeError(
+                "SECRET_KEY is not set. With PostgreSQL every app server must share one key: "
+                "set SECRET_KEY in the environment (see deploy/env.example). / Chưa đặt "
+                "SECRET_KEY: khi dùng PostgreSQL, mọi máy chủ ứng dụng phải dùng chung một "
+                "khóa; hãy đặt SECRET_KEY trong biến môi trường.")
         app.config["SECRET_KEY"] = load_secret_key(app.instance_path)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
     if app.config["TRUSTED_PROXIES"]:

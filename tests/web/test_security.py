@@ -116,3 +116,16 @@ def test_instance_files_are_private(tmp_path, monkeypatch):
     assert mode(instance) == 0o700 and mode(instance / "outbox") == 0o700
     assert mode(instance / "commentflow.sqlite3") == 0o600
     assert mode(instance / "secret_key") == 0o600 and mode(outbox) == 0o600
+
+
+def test_on_postgresql_the_app_refuses_to_start_without_a_shared_secret_key(monkeypatch):
+    """Several app servers share one PostgreSQL: a key made on one machine would break the
+    sessions and forms of requests that reach another, so none is made — the app says so."""
+    from commentflow import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        create_app({"DATABASE_URL": "postgresql://commentflow@127.0.0.1/commentflow"})
+    monkeypatch.setenv("SECRET_KEY", "a-key-shared-by-every-app-server")
+    app = create_app({"DATABASE_URL": "postgresql://commentflow@127.0.0.1/commentflow"})
+    assert app.secret_key == "a-key-shared-by-every-app-server"
