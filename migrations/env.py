@@ -4,6 +4,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy import text
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -67,6 +68,10 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+#: The advisory lock key that serialises migrations ("cfmigrat" as a 64-bit number).
+MIGRATION_LOCK = int.from_bytes(b"cfmigrat", "big") - 2**63
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -99,6 +104,12 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Several app servers may run `flask db upgrade` as they start: one migrates,
+                # the others wait here, then find the schema at head and do nothing. Taken
+                # before Alembic reads alembic_version, released when the upgrade commits.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
             context.run_migrations()
 
 

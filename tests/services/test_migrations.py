@@ -105,3 +105,30 @@ def _insert_row(conn, table: str, **values) -> None:
                             else b"X" if isinstance(kind, LargeBinary)
                             else 1 if isinstance(kind, Integer) else "X")
     conn.execute(insert(columns.tables[table]).values(**row))
+
+
+def test_app_servers_starting_together_migrate_once(pg_cluster):
+    """Two or three machines run `flask db upgrade` as they start, at the same moment, on one
+    empty PostgreSQL: one migrates under the advisory lock, the others wait and find the
+    schema at head. Without the lock they race to create the same tables and fail."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from sqlalchemy import create_engine, text
+
+    url = pg_cluster.create_database("commentflow_three_servers")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "shared-by-the-app-servers"}
+    servers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+                                cwd=root, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [server.communicate(timeout=300)[0] for server in servers]
+    assert [server.returncode for server in servers] == [0, 0, 0], outputs
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    engine.dispose()
+    assert len(versions) == 1
+    assert sum("Running upgrade  -> " in output for output in outputs) == 1, outputs
