@@ -4,8 +4,10 @@ import re
 import smtplib
 
 import pytest
+from flask import has_request_context, request
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from commentflow import create_app
 from commentflow.config import TestConfig
@@ -13,6 +15,25 @@ from commentflow.extensions import db
 from tests.postgres import ThrowawayCluster, find_pg_bin
 
 BACKENDS = ("sqlite", "postgresql")
+
+#: GET pages that write on purpose: an agency opened the request ("Đã xem", who and when, on
+#: the lead office's tracker); the drafting page starts the agency's working answer on first
+#: use (an amendment starts from what was sent); a comparison of two versions is paired
+#: once, on first sight, and kept so that its pairing can be corrected and confirmed.
+WRITING_GETS = {"inbox.show", "responses.draft", "revisions.show", "revisions.redline_docx",
+                "revisions.comparison_docx"}
+
+
+@event.listens_for(Session, "before_flush")
+def _no_writes_on_get(session, _context, _instances):
+    """Reading a page writes nothing: a GET that would flush a change fails the test (a page
+    that assigns to a loaded object by mistake would make every view an UPDATE)."""
+    if not has_request_context() or request.method not in ("GET", "HEAD") or \
+            request.endpoint in WRITING_GETS:
+        return
+    changed = list(session.new) + list(session.deleted) + [
+        o for o in session.dirty if session.is_modified(o)]
+    assert not changed, f"GET {request.path} would write {changed[:5]}"
 
 
 def pytest_sessionstart(session):
