@@ -18,7 +18,7 @@ from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import Limits, read_document
 from commentflow.drafts.redline import redline
 from commentflow.extensions import db
-from commentflow.notifications.outbox import deliver_due
+from commentflow.notifications.outbox import deliver_due, mail_setup_problem
 from commentflow.reminders.services import sweep
 from commentflow.responses.reply_reading import read_reply
 from commentflow.scheduler import build_scheduler
@@ -207,16 +207,22 @@ def outbox_group():
 @outbox_group.command("deliver")
 def outbox_deliver():
     """Send the e-mails that are due (for cron; the scheduler does it every 15 s)."""
-
+    _require_mail_setup()
     counts = deliver_due(now=now_utc())
     click.echo(f"Đã gửi {counts['sent']} thư, {counts['retry']} thư sẽ thử lại, "
                f"{counts['failed']} thư thất bại.")
 
 
+def _require_mail_setup() -> None:
+    problem = mail_setup_problem(current_app.config)
+    if problem:
+        raise click.ClickException(problem)
+
+
 @click.command("scheduler")
 def scheduler_command():
     """Run the reminder sweep and the outbox sender until stopped (its own process)."""
-
+    _require_mail_setup()
 
     click.echo("Bộ lập lịch đang chạy (nhắc hạn mỗi phút, gửi thư mỗi 15 giây). Ctrl+C để dừng.")
     try:

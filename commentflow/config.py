@@ -128,6 +128,10 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "commentflow@localhost")
     MAIL_TIMEOUT_SECONDS = float(os.environ.get("MAIL_TIMEOUT_SECONDS", "10"))
+    #: Without MAIL_SERVER e-mails become .eml files in instance/outbox. On PostgreSQL (several
+    #: machines) that folder is on whichever machine runs the scheduler, so there the sender
+    #: refuses to run unless this is set on purpose (a staging machine, a test).
+    MAIL_TO_FILES = _bool("COMMENTFLOW_MAIL_TO_FILES")
     #: The site's address, for links in e-mails.
     BASE_URL = os.environ.get("COMMENTFLOW_BASE_URL", "http://127.0.0.1:5000")
 

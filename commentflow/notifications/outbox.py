@@ -76,6 +76,17 @@ def _email(row: OutboxMessage) -> EmailMessage:
     return email
 
 
+def mail_setup_problem(config) -> str | None:
+    """Why this installation must not send its outbox as configured, or None if it may."""
+    on_postgresql = config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    if on_postgresql and not config["MAIL_SERVER"] and not config["MAIL_TO_FILES"]:
+        return ("MAIL_SERVER is not set: on PostgreSQL e-mails must go to an SMTP server, not "
+                "to instance/outbox on whichever machine runs the scheduler (set "
+                "COMMENTFLOW_MAIL_TO_FILES=1 to keep files on purpose). / Chưa đặt MAIL_SERVER: "
+                "khi dùng PostgreSQL, thư phải được gửi qua máy chủ SMTP.")
+    return None
+
+
 @contextmanager
 def _smtp_connection():
     """An SMTP session (None in development, where messages become .eml files); its QUIT

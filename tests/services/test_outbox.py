@@ -193,3 +193,22 @@ def test_hostile_text_in_every_field_never_stops_the_mail(app, smtp):
         assert message["Bcc"] is None and "\n" not in message["Subject"]
         assert not set("\x01\x1b") & set(message.get_body(("plain",)).get_content())
     assert deliver_due(now=now + timedelta(hours=1)) == {"sent": 0, "retry": 0, "failed": 0}
+
+
+def test_the_sender_refuses_to_write_files_on_postgresql_unless_told(app, backend, tmp_path):
+    """Several machines share PostgreSQL: mail written to instance/outbox would sit on
+    whichever machine runs the scheduler. There the sender wants an SMTP server, or an
+    explicit COMMENTFLOW_MAIL_TO_FILES; on SQLite (one machine) files are the default."""
+    app.config.update(MAIL_SERVER="", MAIL_TO_FILES=False)
+    refused = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    if backend == "postgresql":
+        assert refused.exit_code != 0
+        assert "MAIL_SERVER" in refused.output and "COMMENTFLOW_MAIL_TO_FILES" in refused.output
+        refused_scheduler = app.test_cli_runner().invoke(args=["scheduler"])
+        assert refused_scheduler.exit_code != 0 and "MAIL_SERVER" in refused_scheduler.output
+    else:
+        assert refused.exit_code == 0, refused.output
+    app.config.update(MAIL_TO_FILES=True)
+    allowed = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "Đã gửi 0 thư" in allowed.output
