@@ -1,0 +1,138 @@
+"""Two app servers (gunicorn, on two ports) sharing one PostgreSQL, requests alternating
+between them as a load balancer without sticky sessions sends them."""
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from commentflow.accounts.models import Role
+from commentflow.extensions import db
+from tests.conftest import CSRF_PATTERN, make_app
+from tests.factories import DEFAULT_PASSWORD, make_sent_round, make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_KEY = "one-key-shared-by-every-app-server"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """Keeps one cookie jar and sends each request to the server it is told to."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, port: int, method: str, path: str, form: dict | None = None):
+        from urllib.parse import urlencode
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{port}{path}"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                cookie_value = rest.split(";", 1)[0]
+                if "expires=Thu, 01 Jan 1970" in value or not cookie_value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = cookie_value
+        conn.close()
+        return response.status, response.getheader("Location") or "", text
+
+
+def _token(page: str) -> str:
+    match = CSRF_PATTERN.search(page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def two_servers(pg_cluster, tmp_path):
+    url = pg_cluster.create_database("commentflow_two_app_servers")
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SHARED_KEY,
+           "COMMENTFLOW_MAIL_TO_FILES": "1"}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT,
+                   env=env, check=True, capture_output=True, timeout=300)
+    app = make_app(url, SECRET_KEY=SHARED_KEY)
+    with app.app_context():
+        round_, recipient, _lead = make_sent_round()
+        clerk = make_user(roles=(Role.CLERK,), agency=recipient.agency, username="vanthu.stc")
+        world = {"round_id": round_.id, "subject": round_.subject, "username": clerk.username}
+        db.session.commit()
+        db.engine.dispose()
+    ports = [_free_port(), _free_port()]
+    servers = [subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "app:app"], cwd=ROOT, env=env, stdout=open(tmp_path / f"server-{port}.log", "w"),
+        stderr=subprocess.STDOUT) for port in ports]
+    try:
+        for port in ports:
+            _wait_until_serving(port)
+        yield ports, world
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+
+def _wait_until_serving(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"the app server on port {port} did not start")
+
+
+def test_a_clerk_signs_in_on_one_server_and_works_on_the_other(two_servers):
+    (first, second), world = two_servers
+    browser = Browser()
+    round_page = f"/inbox/{world['round_id']}"
+
+    # The login form comes from one machine, is posted to the other: the shared key signs
+    # the session and the CSRF token alike.
+    _, _, login_page = browser.request(first, "GET", "/login")
+    status, location, _ = browser.request(second, "POST", "/login", {
+        "csrf_token": _token(login_page), "username": world["username"],
+        "password": DEFAULT_PASSWORD})
+    assert status == 302 and "/login" not in location
+
+    status, _, page = browser.request(first, "GET", round_page)
+    assert status == 200 and world["subject"] in page
+
+    # Registered on the second machine, seen on the first.
+    status, _, _ = browser.request(second, "POST", f"{round_page}/register", {
+        "csrf_token": _token(page), "number": "1875",
+        "received_on": date.today().strftime("%d/%m/%Y")})
+    assert status == 302
+    status, _, page = browser.request(first, "GET", round_page)
+    assert status == 200 and re.search(r"\b1875\b", page)
+    status, _, page = browser.request(second, "GET", round_page)
+    assert status == 200 and re.search(r"\b1875\b", page)
+
+    # Signing out on one machine signs out everywhere the cookie goes.
+    status, _, _ = browser.request(second, "POST", "/logout", {"csrf_token": _token(page)})
+    assert status == 302
+    status, location, _ = browser.request(first, "GET", round_page)
+    assert status == 302 and "/login" in location
