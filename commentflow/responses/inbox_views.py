@@ -1,5 +1,5 @@
 """Recipient agencies' side of a round: the inbox, the request and the draft to read."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import configured_zone, now_utc
@@ -18,9 +18,11 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.route("/")
 @login_required
 def index():
-    entries = services.inbox(current_user.agency_id)
-    now = now_utc()
-    return render_template("rounds/inbox.html", entries=entries, now=now, labels=STATE_LABELS,
+    page = services.inbox_page(current_user.agency_id, request.args.get("page", 1, type=int),
+                               current_app.config["PAGE_SIZE"])
+    entries, now = page.items, now_utc()
+    return render_template("rounds/inbox.html", entries=entries, page=page, now=now,
+                           labels=STATE_LABELS,
                            states=agency_states(entries, now=now, zone=configured_zone()))
 
 

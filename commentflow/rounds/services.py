@@ -414,13 +414,22 @@ def lead_rounds(agency_id: int) -> list[Round]:
                                    .order_by(Round.created_at.desc())))
 
 
+def inbox_query(agency_id: int):
+    """Rounds sent to this agency, the latest deadline first, each with its round and sender."""
+    return (select(RoundRecipient).join(Round)
+            .where(RoundRecipient.agency_id == agency_id, Round.state != RoundState.DRAFT)
+            .options(contains_eager(RoundRecipient.round).joinedload(Round.agency))
+            .order_by(Round.deadline_at.desc(), RoundRecipient.id.desc()))
+
+
 def inbox(agency_id: int) -> list[RoundRecipient]:
-    """Rounds sent to this agency, the most urgent first."""
-    return list(db.session.scalars(
-        select(RoundRecipient).join(Round).where(RoundRecipient.agency_id == agency_id,
-                                                 Round.state != RoundState.DRAFT)
-        .options(contains_eager(RoundRecipient.round).joinedload(Round.agency))
-        .order_by(Round.deadline_at.desc())))
+    """All rounds sent to this agency (the to-do list reads the open ones)."""
+    return list(db.session.scalars(inbox_query(agency_id)))
+
+
+def inbox_page(agency_id: int, page: int, per_page: int):
+    """One page of the agency's inbox (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(inbox_query(agency_id), page=page, per_page=per_page, error_out=False)
 
 
 def suggested_place(agency) -> str:

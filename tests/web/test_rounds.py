@@ -267,3 +267,30 @@ def test_the_inbox_costs_the_same_statements_for_two_rounds_or_six(app, login_as
     for _ in range(4):
         make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], open_=True)
     assert statements_for_inbox() == two
+
+
+def test_the_inbox_is_paged_latest_deadline_first(app, login_as):
+    """An agency of a province receives hundreds of requests a year: the inbox shows a page
+    at a time, and each page costs what it shows."""
+    from datetime import timedelta
+
+    from commentflow.core.clock import now_utc
+
+    app.config["PAGE_SIZE"] = 2
+    agency = make_agency()
+    reader = make_user(agency=agency)
+    subjects = []
+    for n in range(5):
+        round_ = make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], open_=True,
+                            subject=f"V/v góp ý dự thảo số {n}",
+                            deadline_at=now_utc() + timedelta(days=5 + n))
+        subjects.append(round_.subject)
+    db.session.commit()
+    client = login_as(reader)
+    first = client.get("/inbox/").get_data(as_text=True)
+    assert subjects[4] in first and subjects[3] in first and subjects[2] not in first
+    assert "Trang 1 / 3" in first and "?page=2" in first
+    last = client.get("/inbox/?page=3").get_data(as_text=True)
+    assert subjects[0] in last and subjects[1] not in last and "Trang 3 / 3" in last
+    beyond = client.get("/inbox/?page=9")
+    assert beyond.status_code == 200 and subjects[0] not in beyond.get_data(as_text=True)
