@@ -75,6 +75,9 @@ def test_a_whole_round_ends_in_a_report_that_names_every_agency(page, live_serve
     log_in(boss, live_server, "dung.syt")
     boss.goto(f"{live_server.url}/rounds/{round_id}/consolidation/")
     boss.click("button:has-text('Duyệt cả 1 cách xử lý trên trang này')")
+    # Approving now updates the page in place: wait for it, as the leader would, before
+    # closing (otherwise both answers race on the one session cookie).
+    expect(boss.locator(".flash-success")).to_contain_text("Đã duyệt")
     boss.click("button:has-text('Chốt tổng hợp')")
     expect(boss.locator(".flash-success")).to_contain_text("Đã chốt")
     with boss.expect_download() as download:
