@@ -1,6 +1,6 @@
 """Interface language (Vietnamese first, English available) and Jinja date/number filters."""
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from commentflow.core import dates
@@ -19,11 +19,38 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _translations():
+    """This context's translations, looked up once per locale. Flask-Babel's own lookup walks
+    four context proxies on every call, and a drafting page asks for ~900 texts; the memo is
+    keyed on the locale object, so force_locale (e-mails in the reader's language) and its
+    restoring both find the right catalogue."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    memo = g.get("_commentflow_translations")
+    if memo is not None and locale is not None and memo[0] is locale:
+        return memo[1]
+    translations = get_translations()
+    g._commentflow_translations = (getattr(g.get("_flask_babel"), "babel_locale", None),
+                                   translations)
+    return translations
+
+
+def _install_template_gettext(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _translations().ugettext(text),
+        ngettext=lambda one, many, n: _translations().ungettext(one, many, n),
+        pgettext=lambda context, text: _translations().upgettext(context, text),
+        npgettext=lambda context, one, many, n: _translations().unpgettext(
+            context, one, many, n),
+        newstyle=True)
+
+
 def _zone() -> str:
     return configured_zone()
 
 
 def init_filters(app: Flask) -> None:
+    _install_template_gettext(app)
     app.jinja_env.filters.update(
         letter_date=dates.format_letter_date,
         short_date=dates.format_short_date,
