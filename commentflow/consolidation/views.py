@@ -25,6 +25,7 @@ from commentflow.rounds.services import get_round_for_lead, get_round_for_recipi
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action
+from commentflow.web.i18n import translated
 from commentflow.web.navigation import back_to_place
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
@@ -61,7 +62,8 @@ def workspace(round_id: int):
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
         **_charts(round_),
-        export_form=ExportForm(request.args), kinds=KIND_LABELS, quick_picks=QUICK_PICKS,
+        export_form=ExportForm(request.args), kinds=translated(KIND_LABELS),
+        quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
         page_args=args, section_links=section_links,
         is_leader=can_approve(current_user, round_))

@@ -11,6 +11,7 @@ from commentflow.responses.tracker import STATE_LABELS, agency_states
 from commentflow.responses.views import panel_context
 from commentflow.rounds import letters, services
 from commentflow.storage.services import download_response
+from commentflow.web.i18n import translated
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -22,7 +23,7 @@ def index():
                                current_app.config["PAGE_SIZE"])
     entries, now = page.items, now_utc()
     return render_template("rounds/inbox.html", entries=entries, page=page, now=now,
-                           labels=STATE_LABELS,
+                           labels=translated(STATE_LABELS),
                            states=agency_states(entries, now=now, zone=configured_zone()))
 
 

@@ -29,6 +29,7 @@ from commentflow.rounds.services import get_round_for_lead
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import save_form
+from commentflow.web.i18n import translated
 from commentflow.web.security import form_view
 
 bp = Blueprint("answers", __name__, url_prefix="/rounds")
@@ -68,7 +69,8 @@ def tracker_page(round_id: int):
                                 .isdigit() else None)
     return render_template("rounds/tracker.html", round_=round_, rows=shown, total=len(rows),
                            can_manage=can_manage_round(current_user, round_),
-                           by_state=by_state, labels=tracker.STATE_LABELS, filters=filters,
+                           by_state=by_state, labels=translated(tracker.STATE_LABELS),
+                           filters=filters,
                            states=list(tracker.TrackerState), **_charts(round_, rows))
 
 
