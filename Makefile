@@ -11,7 +11,7 @@ PORT ?= 5000
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: install install-dev run test test-deps translations lint
+.PHONY: install install-dev run test test-deps translations lint bench-tools
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ translations: install-dev
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -o commentflow/translations/messages.pot commentflow templates
 	$(VENV)/bin/pybabel -q update -i commentflow/translations/messages.pot -d commentflow/translations
 	$(VENV)/bin/pybabel -q compile -d commentflow/translations
+
+bench-tools:
+	bash scripts/install-bench-tools.sh
 
 lint: install-dev
 	$(VENV)/bin/ruff check commentflow tests bench migrations app.py

@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import migrated_database  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PASSWORD = "mat-khau-thu-tai-1"
@@ -87,17 +88,20 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
         return round_.id, sections
 
 
-def start_gunicorn(env: dict, port: int, workers: int):
-    """gunicorn serving the app on a loopback port; returns (process, base URL) once it
-    answers /healthz."""
+def start_gunicorn(env: dict, port: int, workers: int, module: str = "app:app",
+                   extra: tuple[str, ...] = ()):
+    """gunicorn serving `module` on a loopback port; returns (process, base URL) once it
+    answers (any HTTP status: it is up)."""
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, module],
         cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2)
+            break
+        except urllib.error.HTTPError:
             break
         except OSError:
             time.sleep(0.2)
@@ -200,11 +204,8 @@ def main() -> None:
     cluster = ThrowawayCluster(find_pg_bin()).start()
     gunicorn = None
     try:
-        url = cluster.create_database("rush")
-        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
-                   COMMENTFLOW_PASSWORD_METHOD="pbkdf2:sha256:1000")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+        url, env = migrated_database(cluster, "rush",
+                                     COMMENTFLOW_PASSWORD_METHOD="pbkdf2:sha256:1000")
         round_id, sections = seed(url, args.agencies)
         port = _free_port()
         gunicorn, base = start_gunicorn(env, port, args.workers)

@@ -13,7 +13,8 @@ from /proc), p95 latency, and the SQL statements the page runs (counted in-proce
 Targets (issue 18): /csrf-token ≥ 0.25; autosave ≥ 0.07; inbox ≥ 0.05; reading and
 drafting ≥ 0.025; tracker and workspace ≥ 0.012.
 
-Installs wrk (Debian) if missing. Run: .venv/bin/python bench/pages.py [--seconds 5]
+Installs wrk (Debian) with scripts/install-bench-tools.sh (`make bench-tools`) if missing.
+Run: .venv/bin/python bench/pages.py [--seconds 5]
 """
 import argparse
 import os
@@ -23,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from datetime import timedelta
@@ -32,8 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import migrated_database  # noqa: E402
 from bench.consolidation import seed as seed_consolidation  # noqa: E402
-from bench.deadline_rush import PASSWORD, Agent  # noqa: E402
+from bench.deadline_rush import PASSWORD, Agent, start_gunicorn  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 SAMPLE = ROOT / "tests/fixtures/samples/du-thao-ke-hoach-218-kien-giang.txt"
@@ -55,13 +56,9 @@ wrk.headers["Accept"] = "application/json"
 
 
 def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    command = ["apt-get", "install", "-y", "-q", "wrk"]
-    if os.geteuid() != 0:
-        command = ["sudo", *command]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    """wrk, installed from Debian by scripts/install-bench-tools.sh when missing."""
+    if not shutil.which("wrk"):
+        subprocess.run(["bash", str(ROOT / "scripts/install-bench-tools.sh")], check=True)
     return shutil.which("wrk")
 
 
@@ -109,22 +106,6 @@ def seed(url: str) -> dict:
         db.session.commit()
         return {"large": large_round, "drafting": rounds[0].id, "autosave": rounds[1].id,
                 "sections": sections, "autosave_section": autosave_sections[5]}
-
-
-def start_gunicorn(module: str, env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "4", "--timeout", "120",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", module],
-        cwd=ROOT, env=env)
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            time.sleep(0.2)
-    return process
 
 
 def cpu_seconds(master: int) -> float:
@@ -227,16 +208,12 @@ def main() -> None:
     cluster = ThrowawayCluster(find_pg_bin()).start()
     servers = []
     try:
-        url = cluster.create_database("pages")
-        env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench",
-                   COMMENTFLOW_MAIL_TO_FILES="1")
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+        url, env = migrated_database(cluster, "pages", COMMENTFLOW_MAIL_TO_FILES="1")
         print("seeding: 500 recipients × 20,000 comments, an inbox of 50 rounds …", flush=True)
         world = seed(url)
         hello_port, app_port = _free_port(), _free_port()
-        hello = start_gunicorn("bench.hello:app", env, hello_port)
-        app = start_gunicorn("app:app", env, app_port)
+        hello, _ = start_gunicorn(env, hello_port, 4, "bench.hello:app", ("--timeout", "120"))
+        app, _ = start_gunicorn(env, app_port, 4, "app:app", ("--timeout", "120"))
         servers = [hello, app]
         base = f"http://127.0.0.1:{app_port}"
         drafting, autosave = world["drafting"], world["autosave"]
