@@ -1,6 +1,4 @@
 """Start page (what this user can do) and the interface language switch."""
-import time
-
 from flask import (
     Blueprint,
     abort,
@@ -34,14 +32,15 @@ MENU_COUNTS_SECONDS = 60
 
 def _remember_menu_counts(todos) -> dict[str, int]:
     counts = menu_counts(todos)
-    session["menu_counts"] = {"user": current_user.id, "at": int(time.time()), "n": counts}
+    session["menu_counts"] = {"user": current_user.id, "at": int(now_utc().timestamp()),
+                             "n": counts}
     return counts
 
 
 def _menu_counts() -> dict[str, int]:
     kept = session.get("menu_counts")
     if kept and kept.get("user") == current_user.id and \
-            0 <= time.time() - kept.get("at", 0) < MENU_COUNTS_SECONDS:
+            0 <= now_utc().timestamp() - kept.get("at", 0) < MENU_COUNTS_SECONDS:
         return kept["n"]
     return _remember_menu_counts(todo_list(current_user, now=now_utc(),
                                            zone=configured_zone()))
