@@ -157,7 +157,8 @@ def draft(round_id: int):
                            outline=commentable, uncommented=uncommented, following=following,
                            form=CommentForm(), field_labels=FIELD_LABELS,
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
-                           present_form=ActionForm())
+                           present_form=ActionForm(),
+                           new_section=request.args.get("new", type=int))
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):

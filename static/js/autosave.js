@@ -101,15 +101,13 @@
     });
   }
 
-  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+  function attach(form) {
     var timer = null, firstChange = null;
     try {
       var kept = JSON.parse(localStorage.getItem(form.dataset.storageKey) || "null");
       if (kept && FIELDS.some(function (n) { return kept[n] !== form.elements[n].value; })) {
         FIELDS.forEach(function (n) { form.elements[n].value = kept[n]; });
         if (kept.revision) { form.elements.revision.value = kept.revision; }
-        var details = form.closest("details");
-        if (details) { details.open = true; }
         status(form, t("restored"));
         form.dataset.dirty = "1";
         save(form);
@@ -128,7 +126,46 @@
       clearTimeout(timer);
       save(form);
     });
+  }
+
+  // One new-comment form for the whole page, copied into a section on demand: a draft
+  // of 170 sections would otherwise carry 170 forms nobody has opened.
+  var template = document.getElementById("new-comment-template");
+  var storagePrefix = template && template.content.querySelector("form")
+    .dataset.storageKey.replace(/general$/, "");
+
+  function openNewComment(link) {
+    var sectionId = link.dataset.sectionId;
+    var key = storagePrefix + sectionId;
+    var open = link.parentNode.querySelector("form[data-storage-key='" + key + "']");
+    if (open) { return open; }
+    var form = template.content.querySelector("form").cloneNode(true);
+    form.dataset.storageKey = key;
+    form.elements.section_id.value = sectionId;
+    var limit = form.querySelector("[id^='limit-']");
+    limit.id = "limit-new-" + sectionId;
+    form.elements.text.setAttribute("aria-describedby", limit.id);
+    link.parentNode.insertBefore(form, link);
+    attach(form);
+    return form;
+  }
+
+  document.querySelectorAll("form[data-autosave]").forEach(attach);
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.new-comment");
+    if (!link || !template) { return; }
+    event.preventDefault();
+    openNewComment(link).elements.text.focus();
   });
+  if (template) {   // text typed into a section's new comment and not yet saved comes back
+    try {
+      Object.keys(localStorage).forEach(function (key) {
+        if (key.indexOf(storagePrefix) !== 0) { return; }
+        var link = document.getElementById("new-" + key.slice(storagePrefix.length));
+        if (link && link.classList.contains("new-comment")) { openNewComment(link); }
+      });
+    } catch (e) { /* storage disabled */ }
+  }
   window.addEventListener("beforeunload", function () {
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
       if (form.dataset.dirty) { remember(form); }

@@ -43,10 +43,10 @@ def test_drafting_and_approving_with_the_keyboard_alone(browser, live_server):
     target = staff.get_attribute("#first-uncommented", "href").lstrip("#")
     staff.keyboard.press("Enter")
     staff.wait_for_url(f"**#{target}")
-    tab_to(staff, "details.new-comment > summary")
+    tab_to(staff, "a.new-comment")
     section = staff.evaluate("document.activeElement.closest('.comments').dataset.section")
     staff.keyboard.press("Enter")
-    tab_to(staff, "details.new-comment[open] textarea[name=text]")
+    expect(staff.locator(":focus")).to_have_attribute("name", "text")  # the form opened there
     staff.keyboard.type("Đề nghị bổ sung chỉ tiêu đo lường kết quả.")
     block = staff.locator(f".comments[data-section='{section}']")
     expect(block.locator(".save-status").last).to_have_text("Đã lưu", timeout=10_000)

@@ -33,7 +33,7 @@ def _open_demo_round(app) -> int:
 
 def _comment(page, key: str, text: str) -> None:
     block = page.locator(f".comments[data-section='{key}']")
-    block.locator("summary").click()
+    block.locator("a.new-comment").click()
     block.locator("textarea[name=text]").fill(text)
     expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=10_000)
 
@@ -78,7 +78,7 @@ def test_typed_text_survives_an_expired_session_and_an_expired_token(page, live_
     log_in(page, live_server, "hoa.stc")
     page.goto(f"{live_server.url}/inbox/{round_id}/draft")
     block = page.locator(".comments[data-section='I.2.a']")
-    block.locator("summary").click()
+    block.locator("a.new-comment").click()
     # An expired CSRF token: the script fetches a fresh one and the save goes through.
     block.locator("input[name=csrf_token]").evaluate("input => input.value = 'expired'")
     block.locator("textarea[name=text]").fill("Ý kiến gõ khi mã bảo mật đã hết hạn.")
@@ -90,6 +90,11 @@ def test_typed_text_survives_an_expired_session_and_an_expired_token(page, live_
     general.locator("textarea[name=text]").fill("Ý kiến chung gõ sau khi phiên đã hết.")
     expect(general.locator(".save-status")).to_contain_text("giữ trên máy này",
                                                             timeout=10_000)
+    appendix = page.locator(".comments[data-section='PL.2.b']")
+    appendix.locator("a.new-comment").click()
+    appendix.locator("textarea[name=text]").fill("Ý kiến mục phụ lục gõ sau khi phiên đã hết.")
+    expect(appendix.locator(".save-status")).to_contain_text("giữ trên máy này",
+                                                             timeout=10_000)
     log_in(page, live_server, "hoa.stc")
     page.goto(f"{live_server.url}/inbox/{round_id}/draft")
     restored = page.locator("#general-comments textarea[name=text]").first
@@ -100,3 +105,5 @@ def test_typed_text_survives_an_expired_session_and_an_expired_token(page, live_
         .to_have_value("Ý kiến chung gõ sau khi phiên đã hết.")
     expect(page.locator(".comments[data-section='I.2.a'] textarea[name=text]").first) \
         .to_have_value("Ý kiến gõ khi mã bảo mật đã hết hạn.")
+    expect(page.locator(".comments[data-section='PL.2.b'] textarea[name=text]").first) \
+        .to_have_value("Ý kiến mục phụ lục gõ sau khi phiên đã hết.")

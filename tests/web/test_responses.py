@@ -250,3 +250,35 @@ def test_the_comment_limit_holds_on_the_autosave_too(app, login_as, world):
     assert [c.text for c in db.session.scalars(select(Comment))] == ["Ngắn gọn."]
     page = staff.get(f"/inbox/{world['round'].id}/draft").get_data(as_text=True)
     assert 'maxlength="20000"' in page and "tối đa 20.000 ký tự" in page
+
+
+def test_drafting_page_carries_forms_for_comments_not_for_every_section(app, login_as, world):
+    """One new-comment form is opened on demand; without JavaScript the section's link
+    reloads the page with that section's form in place, and saving it works as before."""
+    rid = world["round"].id
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "III.2.a", "Đề nghị làm rõ")
+    commentable = [s for s in world["sections"].values() if s.is_commentable]
+    assert len(commentable) > 10
+    page = staff.get(f"/inbox/{rid}/draft").get_data(as_text=True)
+    live, inert = _outside_and_inside_template(page)
+    # the comment (and its delete form), the general comment, present, import: not 1 per section
+    assert live.count('class="comment-form"') == 2
+    assert inert.count('class="comment-form"') == 1
+    assert live.count('class="new-comment"') == len(commentable)
+    section = world["sections"]["PL.2.b"]
+    reloaded = staff.get(f"/inbox/{rid}/draft?new={section.id}")
+    opened = _outside_and_inside_template(reloaded.get_data(as_text=True))[0]
+    assert opened.count('class="comment-form"') == 3
+    assert f'name="section_id" value="{section.id}"' in opened
+    saved = staff.post(f"/inbox/{rid}/comments", data={
+        "csrf_token": csrf_token_from(reloaded), "section_id": str(section.id),
+        "text": "Ý kiến gửi không cần JavaScript"})
+    assert saved.status_code == 302 and saved.location.endswith("#s-PL.2.b")
+    assert db.session.scalar(select(func.count(Comment.id))) == 2
+
+
+def _outside_and_inside_template(page: str) -> tuple[str, str]:
+    before, rest = page.split('<template id="new-comment-template">', 1)
+    inside, after = rest.split("</template>", 1)
+    return before + after, inside
