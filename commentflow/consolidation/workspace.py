@@ -4,14 +4,16 @@ The number of queries does not depend on the number of comments: counts are aggr
 the database, only one page of comments is loaded, and suggestions are computed for the
 sections on that page.
 """
+from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import draft_order, in_force
 from commentflow.consolidation.services import suggested_groups
+from commentflow.core.paging import PageInfo, page_info
 from commentflow.core.text import fold
 from commentflow.directory.models import Agency, AgencyGroupMembership
 from commentflow.drafts.models import UNNUMBERED_PARTS, DraftSection
@@ -56,28 +58,6 @@ class Suggestion:
 
 
 @dataclass
-class PageInfo:
-    page: int
-    pages: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-@dataclass
 class Workspace:
     total: int  #: comments in force
     open: int  #: of which without an approved disposition
@@ -86,6 +66,8 @@ class Workspace:
     #: This page's comments, cut by section: (outline entry, comments) in draft order.
     sections: list[tuple[OutlineEntry, list[Comment]]]
     pager: PageInfo
+    #: (section id or None, DispositionKind or None) → comments in force, for the charts
+    tally: Counter = field(default_factory=Counter)
     suggestions: list[Suggestion] = field(default_factory=list)
 
     @property
@@ -130,31 +112,52 @@ def _in_section(statement: Select, section: str) -> Select:
     return statement
 
 
-def _outline(round_: Round, filters: Filters, general_label: str) -> list[OutlineEntry]:
-    """Sections with matching comments in draft order; named with their draft when the round
-    circulates several."""
-    open_ = func.sum(case((_is_open(), 1), else_=0))
-    statement = (_filtered(select(Comment.section_id, DraftSection.version_id,
-                                  DraftSection.citation, DraftSection.key,
-                                  func.count(Comment.id), open_).select_from(Comment),
-                           round_.id, filters)
-                 .outerjoin(DraftSection, DraftSection.id == Comment.section_id)
-                 .group_by(Comment.section_id, DraftSection.version_id, DraftSection.citation,
-                           DraftSection.key, DraftSection.position)
-                 .order_by(Comment.section_id.is_(None), DraftSection.version_id,
-                           DraftSection.position))
+def _outline_rows(round_: Round, filters: Filters | None):
+    """(section id, disposition kind, open, comments) for the comments in force matching the
+    filters: grouped on small keys only, the sections' names are read separately."""
+    is_open = _is_open()
+    statement = select(Comment.section_id, Disposition.kind, is_open, func.count(Comment.id))
+    return db.session.execute(
+        _filtered(statement.select_from(Comment), round_.id, filters or Filters())
+        .group_by(Comment.section_id, Disposition.kind, is_open)).all()
+
+
+def _section_names(round_: Round, general_label: str) -> dict[int | None, tuple]:
+    """Each section of the drafts circulated → (order, key, label); named with its draft when
+    the round circulates several; general comments last."""
     versions = round_.versions
     titles = {v.id: v.draft.title for v in versions} if len(versions) > 1 else {}
-    entries = []
-    for section_id, version_id, citation, key, shown, open_count in db.session.execute(
-            statement):
-        label = (citation or str(UNNUMBERED_PARTS.get(key, key))) if section_id \
-            else general_label
+    names: dict[int | None, tuple] = {}
+    rows = db.session.execute(
+        select(DraftSection.id, DraftSection.version_id, DraftSection.citation,
+               DraftSection.key)
+        .where(DraftSection.version_id.in_([v.id for v in versions] or [0]))
+        .order_by(DraftSection.version_id, DraftSection.position))
+    for order, (section_id, version_id, citation, key) in enumerate(rows):
+        label = citation or str(UNNUMBERED_PARTS.get(key, key))
         if version_id in titles:
             label = f"{titles[version_id]} — {label}"
-        entries.append(OutlineEntry(section_id, key if section_id else GENERAL_KEY, label, shown,
-                                    int(open_count or 0)))
-    return entries
+        names[section_id] = (order, key, label)
+    names[None] = (len(names), GENERAL_KEY, general_label)
+    return names
+
+
+def _outline(rows, names: dict[int | None, tuple]) -> list[OutlineEntry]:
+    """Sections with matching comments in draft order, general comments last."""
+    entries: dict[int | None, OutlineEntry] = {}
+    for section_id, _kind, is_open, count in rows:
+        entry = entries.get(section_id)
+        if entry is None:
+            _order, key, label = names[section_id]
+            entry = entries[section_id] = OutlineEntry(section_id, key, label, 0, 0)
+        entry.shown += count
+        entry.open += count if is_open else 0
+    return sorted(entries.values(), key=lambda e: names[e.section_id][0])
+
+
+def _is_filtered(filters: Filters) -> bool:
+    return bool(fold(filters.q).strip() or filters.agency_id or filters.group_id
+                or filters.state)
 
 
 def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestion]:
@@ -170,17 +173,25 @@ def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestio
 
 
 def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Workspace:
-    """Counts for the whole round, the outline for the filters, and the asked-for page."""
-    total, open_ = db.session.execute(in_force(
-        select(func.count(Comment.id), func.sum(case((_is_open(), 1), else_=0)))
-        .select_from(Comment).outerjoin(Disposition, Disposition.id == Comment.disposition_id),
-        round_.id)).one()
-    outline = _outline(round_, filters, general_label)
+    """Counts for the whole round, the outline for the filters, and the asked-for page.
+
+    The round's comments are aggregated once (by section, disposition kind and whether
+    still open): the totals, the charts' tally and, unless the page is filtered, the outline
+    all come from that one pass over the round's comments."""
+    everything = _outline_rows(round_, None)
+    tally: Counter = Counter()
+    total = open_ = 0
+    for section_id, kind, is_open, count in everything:
+        tally[(section_id, kind)] += count
+        total += count
+        open_ += count if is_open else 0
+    outline = _outline(_outline_rows(round_, filters) if _is_filtered(filters) else everything,
+                       _section_names(round_, general_label))
     entries = {e.key: e for e in outline}
     shown = entries[filters.section].shown if filters.section in entries else (
         0 if filters.section else sum(e.shown for e in outline))
-    pages = max(1, -(-shown // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
+    pager = page_info(shown, filters.page, PAGE_SIZE)
+    page = pager.page
     # The page's ids first, sorting narrow rows; then those comments with what they show.
     ids = list(db.session.scalars(
         _in_section(draft_order(_filtered(select(Comment.id), round_.id, filters)),
@@ -200,6 +211,6 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         if not sections or sections[-1][0].key != key:
             sections.append((entries[key], []))
         sections[-1][1].append(comment)
-    return Workspace(total=total, open=int(open_ or 0), shown=shown, outline=outline,
-                     sections=sections, pager=PageInfo(page, pages),
+    return Workspace(total=total, open=open_, shown=shown, outline=outline,
+                     sections=sections, pager=pager, tally=tally,
                      suggestions=_suggestions(round_, [e.section_id for e, _c in sections]))

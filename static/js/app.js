@@ -44,9 +44,18 @@
     }
   });
 
+  // Each disposition form gets its copy of the page's one list of quick-pick phrases
+  // (the list would otherwise be sent again with each of the page's 50 comments).
   function enhance(root) {
-    root.querySelectorAll("select.quick-pick").forEach(function (select) {
-      select.hidden = false;
+    var quickPicks = document.getElementById("quick-pick-template");
+    if (!quickPicks) {
+      return;
+    }
+    root.querySelectorAll("form.decide").forEach(function (form) {
+      if (!form.querySelector("select.quick-pick")) {
+        var button = form.querySelector("button[type=submit]");
+        form.insertBefore(quickPicks.content.firstElementChild.cloneNode(true), button);
+      }
     });
   }
 
