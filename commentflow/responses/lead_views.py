@@ -8,6 +8,7 @@ from commentflow.charts import svg
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
 from commentflow.core.errors import ValidationFailed
+from commentflow.core.paging import page_of
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
 from commentflow.drafts.reading import Limits
@@ -57,17 +58,23 @@ def _submitted(round_, response_id: int) -> Response:
 @lead_office
 def tracker_page(round_id: int):
     round_ = _load(round_id)
-    rows = tracker.tracker_rows(round_, now=now_utc(), zone=configured_zone())
+    rows = tracker.tracker_rows(round_, now=now_utc(), zone=configured_zone(), details=False)
     by_state, by_group = tracker.counts(rows)
     filters = TrackerFilterForm(request.args)
     filters.state.choices = [("", _("Tất cả"))] + [
         (s.value, f"{tracker.STATE_LABELS[s]} ({by_state[s]})") for s in tracker.TrackerState]
     filters.group.choices = [("", _("Tất cả"))] + [
         (str(g.id), f"{g.name} ({by_group[g.id]})") for g in all_groups()]
-    shown = tracker.filter_rows(rows, state=filters.state.data or "",
-                                group_id=int(filters.group.data) if (filters.group.data or "")
-                                .isdigit() else None)
+    matching = tracker.filter_rows(rows, state=filters.state.data or "",
+                                   group_id=int(filters.group.data) if (filters.group.data or "")
+                                   .isdigit() else None)
+    # A page of recipients at a time; the counts and the charts cover all of them.
+    shown, pager = page_of(matching, request.args.get("page", 1, type=int),
+                           current_app.config["PAGE_SIZE"])
+    tracker.load_details(shown, round_)
+    page_args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("rounds/tracker.html", round_=round_, rows=shown, total=len(rows),
+                           matching=len(matching), pager=pager, page_args=page_args,
                            can_manage=can_manage_round(current_user, round_),
                            by_state=by_state, labels=translated(tracker.STATE_LABELS),
                            filters=filters,

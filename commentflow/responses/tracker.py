@@ -56,9 +56,33 @@ STATE_LABELS = {
 ANSWERING_ENDED = (RoundState.CLOSED, RoundState.CONSOLIDATED, RoundState.PUBLISHED)
 
 
+@dataclass(slots=True)
+class AnswerFacts:
+    """What the tracker reads of a response: plain values, not an ORM object (500 responses
+    are loaded on every view of a large round's tracker)."""
+
+    id: int
+    recipient_id: int
+    state: ResponseState
+    kind: ResponseKind
+    reply_number: str
+    reply_notation: str
+    reply_date: object
+    submitted_at: datetime | None
+    entered_by_lead: bool
+
+    reference = Response.reference
+    is_editable = Response.is_editable
+
+
+_ANSWER_COLUMNS = (Response.id, Response.recipient_id, Response.state, Response.kind,
+                   Response.reply_number, Response.reply_notation, Response.reply_date,
+                   Response.submitted_at, Response.entered_by_lead)
+
+
 @dataclass
 class TrackerRow:
-    recipient: RoundRecipient
+    recipient: "RoundRecipient | RecipientFacts"
     groups: list[AgencyGroup]
     state: TrackerState
     #: For NO_ANSWER: whether the round counts silence as agreement.
@@ -68,7 +92,7 @@ class TrackerRow:
     comment_count: int = 0
     #: The reply was typed in by the lead office (paper or e-office letter).
     entered_by_lead: bool = False
-    response: Response | None = None
+    response: AnswerFacts | None = None
 
 
 @dataclass
@@ -78,7 +102,7 @@ class Facts:
     registered: bool = False
     assigned: bool = False
     drafting: bool = False
-    submitted: Response | None = None
+    submitted: AnswerFacts | None = None
 
 
 def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
@@ -100,7 +124,7 @@ def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
     return TrackerState.SENT
 
 
-def _late(response: Response, recipient: RoundRecipient, zone: str) -> bool:
+def _late(response: AnswerFacts, recipient: RoundRecipient, zone: str) -> bool:
     """Late if submitted after the deadline (a paper reply: dated on or after its day, a
     day of the configured zone)."""
     if response.entered_by_lead and response.reply_date is not None:
@@ -108,61 +132,103 @@ def _late(response: Response, recipient: RoundRecipient, zone: str) -> bool:
     return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
 
 
-def _facts(recipient_ids: list[int]) -> tuple[dict[int, Facts], dict[int, int]]:
-    """Facts per recipient and comment counts per response, in four queries."""
+def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, Facts]:
+    """Facts per recipient, in three queries. With round_id
+    the recipients are all of that round's, selected by the round rather than by a list of
+    500 ids the database would parse again on every view."""
     facts = {i: Facts() for i in recipient_ids}
     if not recipient_ids:
-        return facts, {}
+        return facts
+    chosen = select(RoundRecipient.id).where(RoundRecipient.round_id == round_id) \
+        if round_id is not None else recipient_ids
     for (rid,) in db.session.execute(select(Registration.recipient_id).where(
-            Registration.recipient_id.in_(recipient_ids))):
+            Registration.recipient_id.in_(chosen))):
         facts[rid].registered = True
     for (rid,) in db.session.execute(select(Assignment.recipient_id).where(
-            Assignment.recipient_id.in_(recipient_ids))):
+            Assignment.recipient_id.in_(chosen))):
         facts[rid].assigned = True
-    responses = db.session.scalars(select(Response).where(
-        Response.recipient_id.in_(recipient_ids)).order_by(Response.sequence))
+    responses = (AnswerFacts(*row) for row in db.session.execute(select(*_ANSWER_COLUMNS).where(
+        Response.recipient_id.in_(chosen)).order_by(Response.sequence)))
     for response in responses:
         if response.state is ResponseState.SUBMITTED:
             facts[response.recipient_id].submitted = response
         elif response.is_editable:
             facts[response.recipient_id].drafting = True
-    submitted = [f.submitted.id for f in facts.values() if f.submitted is not None]
-    counts = dict(db.session.execute(
+    return facts
+
+
+def _comment_counts(response_ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(
         select(Comment.response_id, func.count(Comment.id)).where(
-            Comment.response_id.in_(submitted), Comment.deleted_at.is_(None))
-        .group_by(Comment.response_id)).all()) if submitted else {}
-    return facts, counts
+            Comment.response_id.in_(response_ids), Comment.deleted_at.is_(None))
+        .group_by(Comment.response_id)).all()) if response_ids else {}
 
 
-def tracker_rows(round_: Round, *, now: datetime, zone: str) -> list[TrackerRow]:
-    """Every recipient with its state and groups, in a fixed number of queries."""
-    recipients = list(db.session.scalars(
-        select(RoundRecipient).where(RoundRecipient.round_id == round_.id)
-        .options(joinedload(RoundRecipient.agency), joinedload(RoundRecipient.opened_by))
-        .order_by(RoundRecipient.position)))
-    agency_ids = [r.agency_id for r in recipients]
+@dataclass(slots=True)
+class RecipientFacts:
+    """What the states and counts need of a recipient; its agency and reader are loaded
+    (load_details) only for the rows a page shows."""
+
+    id: int
+    agency_id: int
+    position: int
+    extended_deadline_at: datetime | None
+    opened_at: datetime | None
+    round: Round
+
+    deadline_at = RoundRecipient.deadline_at
+    is_overdue = RoundRecipient.is_overdue
+
+
+def tracker_rows(round_: Round, *, now: datetime, zone: str,
+                 details: bool = True) -> list[TrackerRow]:
+    """Every recipient with its state and groups, in a fixed number of queries. Without
+    details each row's recipient holds only what states and counts need; load_details then
+    brings the full recipients of the rows shown."""
+    recipients = [RecipientFacts(*row, round_) for row in db.session.execute(
+        select(RoundRecipient.id, RoundRecipient.agency_id, RoundRecipient.position,
+               RoundRecipient.extended_deadline_at, RoundRecipient.opened_at)
+        .where(RoundRecipient.round_id == round_.id).order_by(RoundRecipient.position))]
     groups: dict[int, list[AgencyGroup]] = {}
-    memberships = db.session.scalars(
-        select(AgencyGroupMembership).where(AgencyGroupMembership.agency_id.in_(agency_ids))
-        .options(joinedload(AgencyGroupMembership.group))) if agency_ids else []
-    for membership in memberships:
-        groups.setdefault(membership.agency_id, []).append(membership.group)
-    facts, counts = _facts([r.id for r in recipients])
+    if recipients:
+        memberships = db.session.execute(
+            select(AgencyGroupMembership.agency_id, AgencyGroup)
+            .join(AgencyGroup, AgencyGroup.id == AgencyGroupMembership.group_id)
+            .where(AgencyGroupMembership.agency_id.in_(
+                select(RoundRecipient.agency_id).where(RoundRecipient.round_id == round_.id)))
+            .order_by(AgencyGroup.display_order, AgencyGroup.id))
+        for agency_id, group in memberships:
+            groups.setdefault(agency_id, []).append(group)
+    facts = _facts([r.id for r in recipients], round_.id)
     rows = []
     for recipient in recipients:
-        # Already loaded: no query per row, and set as loaded, so that a page that only reads
-        # the tracker leaves nothing dirty for the session to flush.
-        set_committed_value(recipient, "round", round_)
         fact = facts[recipient.id]
         state = state_of(recipient, round_, now, fact, zone=zone)
         response = fact.submitted
         rows.append(TrackerRow(
-            recipient, sorted(groups.get(recipient.agency_id, []), key=lambda g: g.display_order),
+            recipient, groups.get(recipient.agency_id, []),
             state, state is TrackerState.NO_ANSWER and round_.silence_is_agreement,
             reply_reference=response.reference if response else "",
             reply_date=response.reply_date if response else None,
-            comment_count=counts.get(response.id, 0) if response else 0,
             entered_by_lead=bool(response and response.entered_by_lead), response=response))
+    return load_details(rows, round_) if details else rows
+
+
+def load_details(rows: list[TrackerRow], round_: Round) -> list[TrackerRow]:
+    """Put the full recipients (with their agency and who opened the letter) and the number
+    of comments of their answers into these rows, in two queries."""
+    ids = [row.recipient.id for row in rows]
+    loaded = {r.id: r for r in db.session.scalars(
+        select(RoundRecipient).where(RoundRecipient.id.in_(ids or [0]))
+        .options(joinedload(RoundRecipient.agency), joinedload(RoundRecipient.opened_by)))}
+    for row in rows:
+        row.recipient = loaded[row.recipient.id]
+        # Already loaded: no query per row, and set as loaded, so that a page that only reads
+        # the tracker leaves nothing dirty for the session to flush.
+        set_committed_value(row.recipient, "round", round_)
+    counts = _comment_counts([row.response.id for row in rows if row.response is not None])
+    for row in rows:
+        row.comment_count = counts.get(row.response.id, 0) if row.response else 0
     return rows
 
 
@@ -184,7 +250,7 @@ def counts(rows) -> tuple[Counter, Counter]:
 def agency_states(entries: list[RoundRecipient], *, now: datetime,
                   zone: str) -> dict[int, TrackerState]:
     """The state of each of one agency's requests (its inbox), in a fixed number of queries."""
-    facts, _counts = _facts([e.id for e in entries])
+    facts = _facts([e.id for e in entries])
     return {e.id: state_of(e, e.round, now, facts[e.id], zone=zone) for e in entries}
 
 
