@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from commentflow.accounts.forms import ROLE_LABELS, PasswordResetForm, UserForm
 from commentflow.accounts.models import Role, User
@@ -40,7 +41,8 @@ def _form_data(form: UserForm) -> UserData:
 @admin_required
 def index():
     query = request.args.get("q", "")
-    page = db.paginate(search_users(query=query), per_page=current_app.config["PAGE_SIZE"],
+    page = db.paginate(search_users(query=query).options(joinedload(User.agency)),
+                       per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
     return render_template("accounts/admin_list.html", page=page, query=query,
                            role_labels=ROLE_LABELS, action_form=ActiveToggleForm())

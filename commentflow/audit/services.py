@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from commentflow.audit.labels import field_label, value_label
 from commentflow.audit.models import AuditEvent
@@ -51,7 +52,10 @@ def record_event(action, obj, *, actor, now, changes=None, label=None,
 
 
 def recent_events(*, action_prefix: str = "", page: int = 1, per_page: int = 50):
-    query = select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    """One page of the log, newest first, each event with its actor (loaded with the page,
+    not one by one; the actors' roles are not needed to show their names)."""
+    query = (select(AuditEvent).options(joinedload(AuditEvent.actor).lazyload("*"))
+             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
     if action_prefix:
         query = query.where(AuditEvent.action.startswith(action_prefix))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

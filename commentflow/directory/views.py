@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from commentflow.core.clock import now_utc
 from commentflow.core.errors import ValidationFailed
@@ -14,7 +15,7 @@ from commentflow.directory.forms import (
     ImportForm,
 )
 from commentflow.directory.importing import ImportRejected
-from commentflow.directory.models import Agency, AgencyGroup, AgencyKind
+from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership, AgencyKind
 from commentflow.extensions import db
 from commentflow.web.auth import admin_required
 from commentflow.web.forms import ActiveToggleForm, save_form
@@ -50,6 +51,9 @@ def agencies():
     kind = AgencyKind(filters.kind.data) if filters.kind.data else None
     stmt = services.search_agencies(query=filters.q.data or "", kind=kind,
                                     order=filters.order.data or "protocol")
+    # What each row shows, loaded with the page rather than row by row.
+    stmt = stmt.options(joinedload(Agency.parent), joinedload(Agency.succeeded_by),
+                        selectinload(Agency.memberships).joinedload(AgencyGroupMembership.group))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("directory/agencies.html", page=page, filters=filters,
                            kind_labels=KIND_LABELS, action_form=ActiveToggleForm())

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from commentflow.audit.services import record_event
 from commentflow.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -143,6 +144,21 @@ def get_version(draft: Draft, number: int) -> DraftVersion:
     if version is None:
         raise NotFound(_("Không tìm thấy phiên bản dự thảo."))
     return version
+
+
+def agency_drafts_page(agency_id: int, page: int, per_page: int):
+    """One page of the lead office's drafts, the latest updated first (a Flask-SQLAlchemy
+    Pagination) with who uploaded each, and how many versions each has."""
+    pagination = db.paginate(
+        select(Draft).where(Draft.agency_id == agency_id, Draft.archived_at.is_(None))
+        .options(joinedload(Draft.created_by)).order_by(Draft.updated_at.desc(), Draft.id.desc()),
+        page=page, per_page=per_page, error_out=False)
+    ids = [draft.id for draft in pagination.items]
+    versions = dict(db.session.execute(
+        select(DraftVersion.draft_id, func.count(DraftVersion.id))
+        .where(DraftVersion.draft_id.in_(ids)).group_by(DraftVersion.draft_id)).all()) \
+        if ids else {}
+    return pagination, versions
 
 
 def agency_drafts(agency_id: int) -> list[Draft]:

@@ -9,6 +9,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
@@ -62,8 +63,10 @@ def _section(draft_id: int, number: int, section_id: int):
 @bp.route("/")
 @lead_office
 def index():
-    return render_template("drafts/index.html",
-                           drafts=services.agency_drafts(current_user.agency_id),
+    page, versions = services.agency_drafts_page(
+        current_user.agency_id, request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"])
+    return render_template("drafts/index.html", page=page, drafts=page.items, versions=versions,
                            imports=imports.pending_imports(current_user.agency_id),
                            can_create=can_create_drafts(current_user))
 

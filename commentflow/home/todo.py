@@ -25,7 +25,7 @@ from commentflow.directory.permissions import can_manage_directory
 from commentflow.drafts.models import Draft, DraftVersion
 from commentflow.drafts.permissions import can_create_drafts
 from commentflow.extensions import db
-from commentflow.notifications.outbox import failures
+from commentflow.notifications.outbox import failure_count
 from commentflow.responses.handling import handling_of
 from commentflow.responses.permissions import can_approve, can_assign, can_draft, can_register
 from commentflow.rounds.models import RoundState
@@ -121,7 +121,7 @@ def todo_list(user, *, now: datetime, zone: str) -> list[Todo]:
     """Everything waiting for this user, the nearest deadline first."""
     todos = _agency_work(user, now, zone) + _lead_work(user, now, zone)
     if can_manage_directory(user):
-        failed = len(failures())
+        failed = failure_count()
         if failed:
             todos.append(Todo("mail", _("%(n)d thư điện tử không gửi được", n=failed), "",
                               url_for("outbox_admin.failures_page")))

@@ -9,7 +9,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from flask import current_app, render_template
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from commentflow.config import private_file, private_folder
 from commentflow.core.text import normalize
@@ -193,10 +193,19 @@ def _give_up(row: OutboxMessage, now: datetime, error: Exception) -> str:
     return "failed"
 
 
-def failures(limit: int = 100) -> list[OutboxMessage]:
+def _failed():
     """Messages given up on, or still waiting after a failed try."""
-    return list(db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.sent_at.is_(None),
-        or_(OutboxMessage.failed_at.is_not(None),
-            and_(OutboxMessage.attempts > 0, OutboxMessage.last_error != "")))
-        .order_by(OutboxMessage.created_at.desc()).limit(limit)))
+    return (OutboxMessage.sent_at.is_(None),
+            or_(OutboxMessage.failed_at.is_not(None),
+                and_(OutboxMessage.attempts > 0, OutboxMessage.last_error != "")))
+
+
+def failures_page(page: int, per_page: int):
+    """One page of the failed messages, newest first (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(select(OutboxMessage).where(*_failed())
+                       .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
+
+
+def failure_count() -> int:
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(*_failed()))

@@ -43,10 +43,11 @@ def unread_count(user: User) -> int:
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
-                                   .order_by(Notification.created_at.desc(),
-                                             Notification.id.desc()).limit(limit)))
+def recent_page(user: User, page: int, per_page: int):
+    """One page of the user's notifications, newest first (a Flask-SQLAlchemy Pagination)."""
+    return db.paginate(select(Notification).where(Notification.user_id == user.id)
+                       .order_by(Notification.created_at.desc(), Notification.id.desc()),
+                       page=page, per_page=per_page, error_out=False)
 
 
 def mark_read(user: User, notification_id: int | None, *, now) -> None:

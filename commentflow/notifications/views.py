@@ -1,11 +1,11 @@
 """The user's notifications: list and mark as read."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
-from commentflow.notifications.outbox import failures
-from commentflow.notifications.services import get_own, mark_read, recent
+from commentflow.notifications.outbox import failures_page as failed_messages
+from commentflow.notifications.services import get_own, mark_read, recent_page
 from commentflow.web.auth import admin_required
 from commentflow.web.forms import ActionForm
 from commentflow.web.navigation import safe_next
@@ -16,7 +16,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 @bp.route("/")
 @login_required
 def index():
-    return render_template("notifications/index.html", notifications=recent(current_user),
+    page = recent_page(current_user, request.args.get("page", 1, type=int),
+                       current_app.config["PAGE_SIZE"])
+    return render_template("notifications/index.html", page=page, notifications=page.items,
                            form=ActionForm())
 
 
@@ -46,4 +48,6 @@ admin_bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
 @admin_required
 def failures_page():
     """E-mails that could not be delivered (given up, or waiting to be tried again)."""
-    return render_template("notifications/outbox.html", messages=failures())
+    page = failed_messages(request.args.get("page", 1, type=int),
+                           current_app.config["PAGE_SIZE"])
+    return render_template("notifications/outbox.html", page=page, messages=page.items)

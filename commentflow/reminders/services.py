@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.orm import joinedload
 
 from commentflow.accounts.models import Role, User, UserRole
 from commentflow.audit.services import record_event
@@ -171,18 +172,23 @@ def _notify(keys, context, rounds, *, now, zone) -> None:
                      now=now, round_id=row.round_id, sender_agency_id=round_.agency_id)
 
 
-def round_reminders(round_: Round) -> list[Reminder]:
-    return list(db.session.scalars(select(Reminder).where(Reminder.round_id == round_.id)
-                                   .order_by(Reminder.scheduled_at, Reminder.id)))
+def round_reminders(round_: Round, page: int, per_page: int):
+    """One page of the round's reminders, in the order they fall due, each with its agency
+    (a Flask-SQLAlchemy Pagination: 500 agencies × 3 reminders would be 1,500 rows)."""
+    return db.paginate(select(Reminder).where(Reminder.round_id == round_.id)
+                       .options(joinedload(Reminder.agency))
+                       .order_by(Reminder.scheduled_at, Reminder.id),
+                       page=page, per_page=per_page, error_out=False)
 
 
-def round_messages(round_: Round, limit: int = 500):
-    """The e-mails this round's lead office sent (request, reminders, extensions,
+def round_messages(round_: Round, page: int, per_page: int):
+    """One page of the e-mails this round's lead office sent (request, reminders, extensions,
     publication), newest first, with their delivery state; never an agency's internal mail."""
-    return list(db.session.scalars(
+    return db.paginate(
         select(OutboxMessage).where(OutboxMessage.round_id == round_.id,
                                     OutboxMessage.sender_agency_id == round_.agency_id)
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        page=page, per_page=per_page, error_out=False)
 
 
 def policy_of(round_: Round) -> Policy:

@@ -1,6 +1,6 @@
 """The lead office's reminder log for a round (what went to whom, the mail's delivery) and
 the round's reminder rules."""
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -36,6 +36,10 @@ def _load(round_id: int, *, manage: bool = False):
     return round_
 
 
+def _page(name: str) -> int:
+    return request.args.get(name, 1, type=int)
+
+
 @bp.route("/<int:round_id>/reminders")
 @roles_required(Role.LEAD_STAFF, Role.LEADER)
 def log(round_id: int):
@@ -43,8 +47,10 @@ def log(round_id: int):
     round_ = _load(round_id)
     form = ReminderPolicyForm(obj=round_)
     form.reminder_days_before.data = ", ".join(str(d) for d in round_.reminder_days_before)
+    per_page = current_app.config["PAGE_SIZE"]
     return render_template("rounds/reminders.html", round_=round_, form=form,
-                           reminders=round_reminders(round_), messages=round_messages(round_),
+                           reminders=round_reminders(round_, _page("page"), per_page),
+                           messages=round_messages(round_, _page("messages_page"), per_page),
                            can_manage=can_manage_round(current_user, round_),
                            plan=planned_moments(round_, configured_zone()),
                            reminder_labels=REMINDER_LABELS, skip_labels=SKIP_LABELS)

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
 from commentflow.audit.services import diff, record_event
@@ -412,6 +412,20 @@ def get_round_for_recipient(round_id: int, *, viewer) -> tuple[Round, RoundRecip
 def lead_rounds(agency_id: int) -> list[Round]:
     return list(db.session.scalars(select(Round).where(Round.agency_id == agency_id)
                                    .order_by(Round.created_at.desc())))
+
+
+def lead_rounds_page(agency_id: int, page: int, per_page: int):
+    """One page of the lead office's rounds, the latest first (a Flask-SQLAlchemy
+    Pagination), and how many agencies each of them is addressed to."""
+    pagination = db.paginate(select(Round).where(Round.agency_id == agency_id)
+                             .order_by(Round.created_at.desc(), Round.id.desc()),
+                             page=page, per_page=per_page, error_out=False)
+    ids = [round_.id for round_ in pagination.items]
+    recipients = dict(db.session.execute(
+        select(RoundRecipient.round_id, func.count(RoundRecipient.id))
+        .where(RoundRecipient.round_id.in_(ids)).group_by(RoundRecipient.round_id)).all()) \
+        if ids else {}
+    return pagination, recipients
 
 
 def inbox_query(agency_id: int):

@@ -1,5 +1,5 @@
 """Lead-office pages of a round: prepare, open, extend, add recipients, close, track, export."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -96,8 +96,11 @@ def _fill(form: RoundForm, round_) -> None:
 @bp.route("/")
 @lead_office
 def index():
-    return render_template("rounds/index.html", rounds=services.lead_rounds(
-        current_user.agency_id), can_create=can_create_rounds(current_user), now=now_utc())
+    page, recipients = services.lead_rounds_page(
+        current_user.agency_id, request.args.get("page", 1, type=int),
+        current_app.config["PAGE_SIZE"])
+    return render_template("rounds/index.html", page=page, rounds=page.items,
+                           recipients=recipients, can_create=can_create_rounds(current_user))
 
 
 def _save(form, save, template, **context):
