@@ -72,6 +72,10 @@ def test_margin_comments_keep_lines_authors_and_ids():
     ("Không tiếp thu", "Đề xuất giữ nguyên. Lý do: …",
      "Không tiếp thu. Đề xuất giữ nguyên. Lý do: …"),
     ("Ghi nhận", "", "Ghi nhận"),
+    ("Tiếp thu một phần", "TIẾP THU MỘT PHẦN: bổ sung", "TIẾP THU MỘT PHẦN: bổ sung"),
+    # typed on a keyboard that sends decomposed accents (NFD), and with a double space
+    ("Tiếp thu", "Tie\u0302\u0301p  thu, bổ sung.", "Tie\u0302\u0301p  thu, bổ sung."),
+    ("Tiếp thu", "Tiếp", "Tiếp thu. Tiếp"),
 ])
 def test_the_report_never_prints_the_disposition_twice(kind, text, expected):
     """It printed "Tiếp thu. Tiếp thu, bổ sung…"."""
