@@ -5,6 +5,7 @@ import mimetypes
 
 from flask import Response, send_file
 
+from commentflow.core.memory import LARGE_DOWNLOAD, give_memory_back
 from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.storage.models import StoredFile
@@ -49,4 +50,7 @@ def download_response(data: bytes, filename: str, content_type: str | None = Non
                          as_attachment=True, download_name=name, max_age=0, etag=False,
                          conditional=False)
     response.headers["Cache-Control"] = "no-store"
+    if len(data) >= LARGE_DOWNLOAD:  # an export of a large round: give its memory back
+        response.direct_passthrough = False  # a passed-through file never runs on-close hooks
+        response.call_on_close(give_memory_back)
     return response
