@@ -10,7 +10,9 @@ from commentflow.consolidation.figures import disposition_mix
 from commentflow.consolidation.models import Disposition
 from commentflow.consolidation.queries import comment_lines
 from commentflow.core.dates import format_short_date, local_today
+from commentflow.core.db import plain_rows
 from commentflow.core.errors import NotFound
+from commentflow.core.memory import collection_paused
 from commentflow.drafts.models import DraftSection
 from commentflow.exports.consolidation_report import build_report_docx
 from commentflow.exports.margin_comments import MarginSection, build
@@ -61,6 +63,7 @@ def _section_labels(section_ids) -> dict[int, str]:
     return {id_: citation or key for id_, citation, key in rows}
 
 
+@collection_paused
 def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     """Everything the consolidation report says: the opening part and one row per comment,
     or per group of comments answered together (naming every agency)."""
@@ -68,10 +71,10 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     replies = {r.response.id: (_reply(r.reply_reference, r.reply_date),
                                [LATE] if r.state is TrackerState.SUBMITTED_LATE else [])
                for r in rows if r.response is not None}  # per letter, not per comment
-    dispositions = {row.id: row for row in db.session.execute(
+    dispositions = {row.id: row for row in plain_rows(db.session, (
         select(Disposition.id, Disposition.kind, Disposition.text, Disposition.approved_at,
                User.full_name).outerjoin(User, User.id == Disposition.drafted_by_id)
-        .where(Disposition.round_id == round_.id))}
+        .where(Disposition.round_id == round_.id)))}
     lines = comment_lines(round_.id)
     labels = _section_labels({line.section_id for line in lines})
     titles = {v.id: v.draft.title for v in round_.versions}
@@ -144,6 +147,7 @@ def _carried(round_: Round) -> list[CarriedRow]:
     return rows
 
 
+@collection_paused
 def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:
     """A circulated draft (the first, or the one asked for) as .docx with each comment on it
     in the margin (author: the agency); general comments go on the first draft's title."""

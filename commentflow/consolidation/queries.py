@@ -1,9 +1,10 @@
 """The comments a round consolidates, read in SQL: answers in force only, in draft order."""
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Select, func, select
 
 from commentflow.consolidation.models import Disposition
+from commentflow.core.db import plain_rows
 from commentflow.directory.models import Agency
 from commentflow.drafts.models import DraftSection
 from commentflow.extensions import db
@@ -36,9 +37,9 @@ def open_count(round_id: int) -> int:
         .where(Disposition.approved_at.is_(None)))
 
 
-@dataclass(frozen=True)
-class CommentLine:
-    """One comment as the exports need it: plain values, no ORM objects."""
+class CommentLine(NamedTuple):
+    """One comment as the exports need it: plain values, no ORM objects (a tuple: a frozen
+    dataclass took longer to make 20,000 of than the query took to read them)."""
 
     id: int
     section_id: int | None
@@ -64,6 +65,6 @@ def comment_lines(round_id: int) -> list[CommentLine]:
         .select_from(Comment), round_id).join(
         Agency, Agency.id == RoundRecipient.agency_id).outerjoin(
         DraftSection, DraftSection.id == Comment.section_id)
-    rows = sorted(db.session.execute(statement).tuples(), key=lambda r: (
+    rows = sorted(plain_rows(db.session, statement), key=lambda r: (
         r[1] is None, r[9] or 0, r[10] or 0, r[11], r[0]))
     return [CommentLine(*row[:10]) for row in rows]
