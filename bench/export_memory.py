@@ -7,14 +7,16 @@ request lands in the same process), signs the lead office in and downloads, in t
 report .docx, the report .xlsx, the draft with margin comments and the tracker .xlsx. After
 each download it reads the worker's resident memory (VmRSS) and its peak (VmHWM) from /proc.
 
-Then, in this process, it times gathering the report's data against building each file
-from it (best of 3), at 20,000 and at 40,000 comments.
+Then, in this process (its start-up objects frozen, as app.py does in each worker), it times
+gathering the report's data against building each file from it (best of 3), at 20,000 and
+at 40,000 comments.
 
 Targets (issue 18): worker memory back under 150 MB after an export; gathering no slower than
 building the file; doubling the comments at most doubles the time.
 
 Run: .venv/bin/python bench/export_memory.py
 """
+import gc
 import http.cookiejar
 import re
 import sys
@@ -122,6 +124,8 @@ def gathering_against_building(cluster) -> None:
         url = cluster.create_database(f"gathering_{comments}")
         app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
         round_id = seed(app, 500, comments)
+        gc.collect()
+        gc.freeze()  # as app.py does in every worker
         best = {"gather": [], "docx": [], "xlsx": []}
         with app.test_request_context("/"):
             for _ in range(3):

@@ -1,5 +1,6 @@
 """What the consolidation report and the margin document say, gathered in a fixed number of
 queries for the pure builders in commentflow.exports."""
+from collections import Counter
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -12,7 +13,6 @@ from commentflow.consolidation.queries import comment_lines
 from commentflow.core.dates import format_short_date, local_today
 from commentflow.core.db import plain_rows
 from commentflow.core.errors import NotFound
-from commentflow.core.memory import collection_paused
 from commentflow.drafts.models import DraftSection
 from commentflow.exports.consolidation_report import build_report_docx
 from commentflow.exports.margin_comments import MarginSection, build
@@ -63,7 +63,6 @@ def _section_labels(section_ids) -> dict[int, str]:
     return {id_: citation or key for id_, citation, key in rows}
 
 
-@collection_paused
 def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     """Everything the consolidation report says: the opening part and one row per comment,
     or per group of comments answered together (naming every agency)."""
@@ -80,7 +79,10 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     titles = {v.id: v.draft.title for v in round_.versions}
     report_groups: list[ReportGroup] = []
     shared: dict[int, ReportRow] = {}  # one row per disposition answering several comments
+    kinds: Counter = Counter()  #: (section, kind) → comments, as the charts count them
     for line in lines:
+        disposition = dispositions.get(line.disposition_id)
+        kinds[(line.section_id, disposition.kind if disposition is not None else None)] += 1
         label = labels.get(line.section_id, GENERAL)
         draft = titles.get(line.version_id, "")
         if not report_groups or (report_groups[-1].label, report_groups[-1].draft) != (
@@ -94,7 +96,6 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
             row.replies.append(reply)
             row.notes.extend(n for n in notes if n not in row.notes)
             continue
-        disposition = dispositions.get(line.disposition_id)
         officer = disposition.full_name if disposition is not None else ""
         if disposition is None or disposition.kind is None:
             answer, notes = "", [*notes, UNDECIDED]
@@ -124,7 +125,7 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
         day=local_today(now, zone), carried=_carried(round_),
         answered=[(share.label, share.part, share.whole)
                   for share in shares_by_group(rows)],
-        dispositions=[(part.key, part.count) for part in disposition_mix(round_)])
+        dispositions=[(part.key, part.count) for part in disposition_mix(round_, kinds)])
 
 
 def _carried(round_: Round) -> list[CarriedRow]:
@@ -147,7 +148,6 @@ def _carried(round_: Round) -> list[CarriedRow]:
     return rows
 
 
-@collection_paused
 def margin_document(round_: Round, version_id: int | None = None) -> tuple[bytes, str]:
     """A circulated draft (the first, or the one asked for) as .docx with each comment on it
     in the margin (author: the agency); general comments go on the first draft's title."""

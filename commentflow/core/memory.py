@@ -1,7 +1,6 @@
 """Giving a worker's memory back to the system once a large export has been sent."""
 import ctypes
 import ctypes.util
-import functools
 import gc
 from functools import lru_cache
 
@@ -28,19 +27,3 @@ def give_memory_back() -> None:
     if trim is not None:
         trim(0)
 
-
-def collection_paused(function):
-    """Run a bulk read without the cyclic garbage collector: reading 20,000 comments into
-    plain rows set off collections that walked every object of the worker, half of the
-    gathering time. Rows and report lines make no reference cycles; what they leave is
-    collected when the download has been sent (give_memory_back)."""
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-    return paused
