@@ -30,11 +30,12 @@ SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups"
 
 def _open_sample_round() -> None:
     """The round of công văn 2159/SYT-TCCB, sent to the letter's four groups."""
-    from datetime import date, timedelta
+    from datetime import time, timedelta
 
     from sqlalchemy import select
 
     from commentflow.accounts.models import User
+    from commentflow.core.dates import local_to_utc, local_today
     from commentflow.directory.services import all_groups
     from commentflow.drafts.models import DraftVersion
     from commentflow.rounds.services import RoundData, create_round, open_round
@@ -42,8 +43,11 @@ def _open_sample_round() -> None:
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
     version = db.session.scalar(select(DraftVersion))
     data = RoundData(subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP",
-                     place="Kiên Giang", letter_date=date.today(),
-                     deadline_at=now_utc() + timedelta(days=8), signer_position="Giám đốc",
+                     place="Kiên Giang", letter_date=local_today(now_utc(), "Asia/Ho_Chi_Minh"),
+                     # "trước 00:00 ngày …" eight days on, as the round form sets it
+                     deadline_at=local_to_utc(local_today(now_utc(), "Asia/Ho_Chi_Minh")
+                                              + timedelta(days=8), time(0, 0),
+                                              "Asia/Ho_Chi_Minh"), signer_position="Giám đốc",
                      signer_name="Hồ Văn Dũng", letter_number="2159",
                      letter_notation="SYT-TCCB", collecting_unit="Phòng Tổ chức cán bộ",
                      version_ids=[version.id], group_ids=[g.id for g in all_groups()])
@@ -56,12 +60,11 @@ def _open_sample_round() -> None:
 
 def _answers(round_, lead) -> None:
     """Three paper replies, two of them the same sentence (grouped and answered once)."""
-    from datetime import date
-
     from sqlalchemy import select
 
     from commentflow.consolidation import services
     from commentflow.consolidation.models import DispositionKind
+    from commentflow.core.dates import local_today
     from commentflow.directory.models import Agency
     from commentflow.responses.models import Comment
     from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
@@ -77,9 +80,9 @@ def _answers(round_, lead) -> None:
     for number, recipient in enumerate(round_.recipients, start=1):
         comments = answers.get(codes[recipient.agency_id])
         if comments:
-            record_paper_reply(recipient, ReplyLetter(str(100 + number), "VP",
-                                                      date.today()), comments, actor=lead,
-                               now=now_utc())
+            record_paper_reply(recipient, ReplyLetter(
+                str(100 + number), "VP", local_today(now_utc(), "Asia/Ho_Chi_Minh")),
+                comments, actor=lead, now=now_utc())
     db.session.flush()
     grouped = list(db.session.scalars(select(Comment.id).where(Comment.text == same)))
     services.group(round_, grouped, actor=lead, now=now_utc())
