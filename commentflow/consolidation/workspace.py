@@ -201,8 +201,11 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         .options(joinedload(Comment.response).joinedload(Response.recipient)
                  .joinedload(RoundRecipient.agency),
                  joinedload(Comment.disposition).selectinload(Disposition.comments),
-                 joinedload(Comment.disposition).joinedload(Disposition.drafted_by),
-                 joinedload(Comment.disposition).joinedload(Disposition.approved_by),
+                 # who drafted and approved: their names, not their roles
+                 joinedload(Comment.disposition).joinedload(Disposition.drafted_by)
+                 .lazyload("*"),
+                 joinedload(Comment.disposition).joinedload(Disposition.approved_by)
+                 .lazyload("*"),
                  joinedload(Comment.section))).unique()}
     comments = [loaded[i] for i in ids]
     sections: list[tuple[OutlineEntry, list[Comment]]] = []
