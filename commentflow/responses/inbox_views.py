@@ -31,8 +31,10 @@ def index():
 @login_required
 def show(round_id: int):
     round_, recipient = services.get_round_for_recipient(round_id, viewer=current_user)
-    services.mark_opened(recipient, current_user, now=now_utc())
-    db.session.commit()
+    # Saved on the first opening only: a commit on every view expired what the page had
+    # loaded, and the page then read the round, its drafts and sections again.
+    if services.mark_opened(recipient, current_user, now=now_utc()):
+        db.session.commit()
     return render_template("rounds/received.html", round_=round_, recipient=recipient,
                            now=now_utc(), documents=[(v, document(v)) for v in round_.versions],
                            field_labels=FIELD_LABELS, **panel_context(round_, recipient))

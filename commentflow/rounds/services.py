@@ -378,10 +378,14 @@ def close_round(round_: Round, *, actor, now) -> Round:
     return round_
 
 
-def mark_opened(recipient: RoundRecipient, user, *, now) -> None:
-    if recipient.opened_at is None:
-        recipient.opened_at = now
-        recipient.opened_by_id = user.id
+def mark_opened(recipient: RoundRecipient, user, *, now) -> bool:
+    """The reading receipt: the first time a user of the agency opens the request. True when
+    this opening is that first time (there is something to save)."""
+    if recipient.opened_at is not None:
+        return False
+    recipient.opened_at = now
+    recipient.opened_by_id = user.id
+    return True
 
 
 # ---------------------------------------------------------------- reading

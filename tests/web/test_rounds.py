@@ -294,3 +294,34 @@ def test_the_inbox_is_paged_latest_deadline_first(app, login_as):
     assert subjects[0] in last and subjects[1] not in last and "Trang 3 / 3" in last
     beyond = client.get("/inbox/?page=9")
     assert beyond.status_code == 200 and subjects[0] not in beyond.get_data(as_text=True)
+
+
+def test_reading_a_request_again_writes_nothing(app, login_as):
+    """Every view committed, which expired what the page had loaded: the round, its drafts
+    and sections were read twice. Only the first opening is a reading receipt to save."""
+    from sqlalchemy import event
+
+    agency = make_agency()
+    reader = make_user(agency=agency)
+    round_ = make_round(make_user(roles=(Role.LEAD_STAFF,)), [agency], open_=True)
+    db.session.commit()
+    client = login_as(reader)
+
+    def statements_of_a_view() -> list[str]:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/inbox/{round_.id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return seen
+
+    first = statements_of_a_view()
+    again = statements_of_a_view()
+    assert any(s.lstrip().upper().startswith("UPDATE ROUND_RECIPIENTS") for s in first)
+    assert not any(s.lstrip().upper().startswith(("UPDATE", "INSERT")) for s in again), again
+    assert len(again) < len(first)
+    db.session.expire_all()
+    assert db.session.get(type(round_.recipients[0]), round_.recipients[0].id).opened_by_id \
+        == reader.id
