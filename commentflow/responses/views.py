@@ -18,6 +18,7 @@ from sqlalchemy import select
 from commentflow.accounts.models import User
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
+from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.reading import Limits
@@ -138,8 +139,9 @@ def assign(round_id: int):
 @login_required
 def draft(round_id: int):
     round_, recipient = _load(round_id)
-    response = run_action(lambda: services.working_response(recipient, actor=current_user,
-                                                            now=now_utc()))
+    with loaded_after_commit(db.session):
+        response = run_action(lambda: services.working_response(recipient, actor=current_user,
+                                                                now=now_utc()))
     if response is None:
         return _back(round_id)
     by_section: dict = {}

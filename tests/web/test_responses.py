@@ -282,3 +282,23 @@ def _outside_and_inside_template(page: str) -> tuple[str, str]:
     before, rest = page.split('<template id="new-comment-template">', 1)
     inside, after = rest.split("</template>", 1)
     return before + after, inside
+
+
+def test_the_drafting_page_reads_nothing_twice(app, login_as, world):
+    """Opening the drafting page committed (it may start the agency's draft), which expired
+    what it had loaded: the round, its recipient and sections were read again. (The first
+    view reads the draft again under a lock, on purpose: two users may start it at once.)"""
+    from sqlalchemy import event
+
+    staff = _client(app, login_as, world["staff"])
+    assert staff.get(f"/inbox/{world['round'].id}/draft").status_code == 200  # starts it
+    for _view in ("opens it again", "and again"):
+        seen = []
+        listener = lambda *args, seen=seen: seen.append(" ".join(args[2].split()))  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert staff.get(f"/inbox/{world['round'].id}/draft").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        reads = [s for s in seen if s.startswith("SELECT")]
+        assert len(reads) == len(set(reads)), [s for s in reads if reads.count(s) > 1]
