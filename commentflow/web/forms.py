@@ -12,6 +12,7 @@ from wtforms import HiddenField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import DomainError, ValidationFailed
 from commentflow.core.text import clean
 from commentflow.extensions import db
@@ -119,13 +120,16 @@ def run_action(action: Callable[[], object], success: str | Callable[[object], s
 
 def run_for_script(action: Callable[[], object]) -> tuple[object | None, DomainError | None]:
     """A request from a script (the autosave): commit and return (result, None), or roll
-    back and return (None, the refusal) for the caller to answer as JSON."""
+    back and return (None, the refusal) for the caller to answer as JSON. The commit keeps
+    what was loaded: the reply is made from it, where reading the comment and the user again
+    took three more statements (on SQLite a second write lock) on every save."""
     try:
         result = action()
     except DomainError as error:
         db.session.rollback()
         return None, error
-    db.session.commit()
+    with loaded_after_commit(db.session):
+        db.session.commit()
     return result, None
 
 

@@ -302,3 +302,22 @@ def test_the_drafting_page_reads_nothing_twice(app, login_as, world):
             event.remove(db.engine, "before_cursor_execute", listener)
         reads = [s for s in seen if s.startswith("SELECT")]
         assert len(reads) == len(set(reads)), [s for s in reads if reads.count(s) > 1]
+
+
+def test_an_autosave_reads_nothing_back_after_saving(app, login_as, world):
+    """The reply to an autosave was made after the commit had expired everything: the
+    comment and the user were read again (on SQLite under a second write lock)."""
+    from sqlalchemy import event
+
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "III.2.a", "Bản đầu")  # the draft exists: a save like any other
+    seen = []
+    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        saved = _comment(staff, world, "PL.2.b", "Đề nghị ghi rõ thời hạn")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert saved.status_code == 201 and saved.json["revision"] == 1
+    insert = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO COMMENTS"))
+    assert [s for s in seen[insert + 1:] if not s.startswith("INSERT INTO AUDIT")] == []
