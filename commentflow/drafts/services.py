@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from commentflow.audit.services import record_event
+from commentflow.core.db import counts_by
 from commentflow.core.errors import NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize
 from commentflow.drafts.models import Draft, DraftPage, DraftSection, DraftVersion
@@ -153,12 +154,8 @@ def agency_drafts_page(agency_id: int, page: int, per_page: int):
         select(Draft).where(Draft.agency_id == agency_id, Draft.archived_at.is_(None))
         .options(joinedload(Draft.created_by)).order_by(Draft.updated_at.desc(), Draft.id.desc()),
         page=page, per_page=per_page, error_out=False)
-    ids = [draft.id for draft in pagination.items]
-    versions = dict(db.session.execute(
-        select(DraftVersion.draft_id, func.count(DraftVersion.id))
-        .where(DraftVersion.draft_id.in_(ids)).group_by(DraftVersion.draft_id)).all()) \
-        if ids else {}
-    return pagination, versions
+    return pagination, counts_by(db.session, DraftVersion.draft_id,
+                                 [draft.id for draft in pagination.items])
 
 
 def agency_drafts(agency_id: int) -> list[Draft]:

@@ -6,11 +6,12 @@ from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from commentflow.core.dates import format_short_datetime, local_to_utc
+from commentflow.core.db import counts_by
 from commentflow.directory.models import AgencyGroup, AgencyGroupMembership
 from commentflow.extensions import db
 from commentflow.responses.models import (
@@ -157,13 +158,6 @@ def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, F
     return facts
 
 
-def _comment_counts(response_ids: list[int]) -> dict[int, int]:
-    return dict(db.session.execute(
-        select(Comment.response_id, func.count(Comment.id)).where(
-            Comment.response_id.in_(response_ids), Comment.deleted_at.is_(None))
-        .group_by(Comment.response_id)).all()) if response_ids else {}
-
-
 @dataclass(slots=True)
 class RecipientFacts:
     """What the states and counts need of a recipient; its agency and reader are loaded
@@ -226,7 +220,9 @@ def load_details(rows: list[TrackerRow], round_: Round) -> list[TrackerRow]:
         # Already loaded: no query per row, and set as loaded, so that a page that only reads
         # the tracker leaves nothing dirty for the session to flush.
         set_committed_value(row.recipient, "round", round_)
-    counts = _comment_counts([row.response.id for row in rows if row.response is not None])
+    counts = counts_by(db.session, Comment.response_id,
+                       [row.response.id for row in rows if row.response is not None],
+                       Comment.deleted_at.is_(None))
     for row in rows:
         row.comment_count = counts.get(row.response.id, 0) if row.response else 0
     return rows

@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from commentflow.audit.services import diff, record_event
 from commentflow.core.dates import format_deadline
+from commentflow.core.db import counts_by
 from commentflow.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.text import normalize, normalize_multiline
 from commentflow.directory.models import Agency, AgencyGroup
@@ -424,12 +425,8 @@ def lead_rounds_page(agency_id: int, page: int, per_page: int):
     pagination = db.paginate(select(Round).where(Round.agency_id == agency_id)
                              .order_by(Round.created_at.desc(), Round.id.desc()),
                              page=page, per_page=per_page, error_out=False)
-    ids = [round_.id for round_ in pagination.items]
-    recipients = dict(db.session.execute(
-        select(RoundRecipient.round_id, func.count(RoundRecipient.id))
-        .where(RoundRecipient.round_id.in_(ids)).group_by(RoundRecipient.round_id)).all()) \
-        if ids else {}
-    return pagination, recipients
+    return pagination, counts_by(db.session, RoundRecipient.round_id,
+                                 [round_.id for round_ in pagination.items])
 
 
 def inbox_query(agency_id: int):
