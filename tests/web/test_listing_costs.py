@@ -5,6 +5,7 @@ world (one item more than a page) and a large one (four pages): the SQL statemen
 and the rows it loads as objects must be the same in both (issue 18). A page that loaded
 each row's relations one by one, or every row to show fifty, fails here.
 """
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -178,3 +179,27 @@ def test_a_listing_costs_what_it_shows(app, login_as, world):
     # Nor one statement per row shown: a longer page runs as many.
     longer_statements, _loaded, _page = _cost(app, login_as, world, LARGE, page_size=PAGE + 2)
     assert len(longer_statements) == len(small_statements), longer_statements
+
+
+def test_paged_lists_show_their_counts_and_the_rest_on_the_next_page(app, login_as):
+    """The rounds and drafts lists count each row's recipients and versions in one query
+    (counts_by): the numbers shown must still be right, and page 2 holds the rest."""
+    lead = _lead()
+    for n in range(PAGE + 1):
+        make_round(lead, [make_agency() for _ in range(n % 3 + 1)], open_=True,
+                   subject=f"V/v góp ý dự thảo số {n}")
+    make_draft(lead)
+    db.session.commit()
+    client = login_as(lead)
+    first = client.get("/rounds/").get_data(as_text=True)
+    second = client.get("/rounds/?page=2").get_data(as_text=True)
+    # latest first: rounds 3, 2, 1 on the first page (3, 2, 1 recipients), round 0 after
+    assert [first.index(f"dự thảo số {n}<") for n in (3, 2, 1)] == sorted(
+        first.index(f"dự thảo số {n}<") for n in (3, 2, 1))
+    assert "dự thảo số 0<" not in first and "dự thảo số 0<" in second
+    recipients = re.findall(r'<td class="num">(\d+)</td>', first)
+    assert recipients == ["1", "3", "2"]
+    assert re.findall(r'<td class="num">(\d+)</td>', second) == ["1"]
+    drafts = client.get("/drafts/").get_data(as_text=True)
+    versions = re.findall(r'<td class="num">(\d+)</td>', drafts)
+    assert versions and set(versions) == {"1"}  # each draft uploaded once
