@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from commentflow import models  # noqa: F401  (every model registered on the metadata)
 from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wiring)
+from commentflow.api.setup import init_api
 from commentflow.cli import register_commands
 from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
 from commentflow.extensions import babel, csrf, db, login_manager, migrate
@@ -23,6 +24,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     _configure(app, config)
     _init_extensions(app)
     _register_blueprints(app)
+    init_api(app)
     _register_cli(app)
     return app
 
@@ -90,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from commentflow.accounts.admin_views import bp as users_admin_bp
+    from commentflow.accounts.token_views import bp as api_tokens_bp
     from commentflow.accounts.views import bp as accounts_bp
     from commentflow.audit.views import bp as audit_bp
     from commentflow.consolidation.views import bp as consolidation_bp
@@ -106,9 +109,10 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.revisions.views import bp as revisions_bp
     from commentflow.rounds.views import bp as rounds_bp
 
-    for blueprint in (home_bp, accounts_bp, users_admin_bp, directory_bp, audit_bp, drafts_bp,
-                      rounds_bp, inbox_bp, responses_bp, notifications_bp, outbox_admin_bp,
-                      consolidation_bp, published_bp, answers_bp, reminders_bp, revisions_bp):
+    for blueprint in (home_bp, accounts_bp, users_admin_bp, api_tokens_bp, directory_bp,
+                      audit_bp, drafts_bp, rounds_bp, inbox_bp, responses_bp, notifications_bp,
+                      outbox_admin_bp, consolidation_bp, published_bp, answers_bp, reminders_bp,
+                      revisions_bp):
         app.register_blueprint(blueprint)
 
 

@@ -136,6 +136,8 @@ class Config:
     BASE_URL = os.environ.get("COMMENTFLOW_BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 50
+    #: Calls one API token may make per minute, counted in the database (every app server).
+    API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("COMMENTFLOW_API_RATE_LIMIT", "600"))
     #: Largest signed scan (PDF) of a reply letter.
     SCAN_MAX_BYTES = int(os.environ.get("COMMENTFLOW_SCAN_MAX_MB", "20")) * 1024 * 1024
     #: A round's deadline closer than this asks the lead office to confirm (days).

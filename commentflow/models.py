@@ -1,5 +1,11 @@
 """Imports every model module so the metadata (and Alembic) sees the whole schema."""
-from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSession  # noqa: F401
+from commentflow.accounts.models import (  # noqa: F401
+    ApiToken,
+    LoginAttempt,
+    User,
+    UserRole,
+    UserSession,
+)
 from commentflow.audit.models import AuditEvent  # noqa: F401
 from commentflow.consolidation.models import Disposition  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401

@@ -1,5 +1,5 @@
 """Administrator pages for users: list, create, edit, (de)activate, reset a password."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -28,6 +28,14 @@ bp = Blueprint("users_admin", __name__, url_prefix="/admin/users")
 def _agency_choices():
     agencies = db.session.scalars(search_agencies(include_inactive=False)).all()
     return [(a.id, a.name) for a in agencies]
+
+
+def _person_or_404(user_id: int) -> User:
+    """A person's account (an API token's account is kept on the tokens page)."""
+    user = db.get_or_404(User, user_id)
+    if user.is_api_client:
+        abort(404)
+    return user
 
 
 def _form_data(form: UserForm) -> UserData:
@@ -65,7 +73,7 @@ def create():
 @admin_required
 @form_view
 def edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _person_or_404(user_id)
     form = UserForm(obj=user)
     form.agency_id.choices = _agency_choices()
     if request.method == "GET":
@@ -81,7 +89,7 @@ def edit(user_id: int):
 @bp.route("/<int:user_id>/active", methods=["POST"])
 @admin_required
 def toggle_active(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _person_or_404(user_id)
     form = ActiveToggleForm()
     try:
         if not form.validate():
@@ -100,7 +108,7 @@ def toggle_active(user_id: int):
 @bp.route("/<int:user_id>/password", methods=["POST"])
 @admin_required
 def reset(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = _person_or_404(user_id)
     form = PasswordResetForm()
     try:
         if not form.validate():

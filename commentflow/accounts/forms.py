@@ -58,3 +58,13 @@ class UserForm(Form):
 class PasswordResetForm(Form):
     password = PasswordField(_l("Mật khẩu mới"), validators=[DataRequired(REQUIRED)])
 
+
+
+class ApiTokenForm(Form):
+    """An API token for a system acting for one agency (the scopes are chosen by the view)."""
+
+    name = StringField(_l("Tên hệ thống dùng khóa"), validators=[DataRequired(REQUIRED),
+                                                                Length(max=160)])
+    agency_id = SelectField(_l("Đơn vị"), coerce=int, validators=[DataRequired(REQUIRED)])
+    scopes = MultiCheckboxField(_l("Quyền"), validators=[DataRequired(
+        _l("Hãy chọn ít nhất một quyền."))])

@@ -4,7 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from commentflow.core.roles import Role
@@ -34,6 +43,9 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]
     deactivated_at: Mapped[datetime | None]
+    #: The account an API token acts through (an agency's e-office system), never a person:
+    #: it cannot log in and is left out of people lists, assignments and notifications.
+    is_api_client: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     agency: Mapped[Agency] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -122,3 +134,42 @@ class LoginAttempt(db.Model):
     attempted_at: Mapped[datetime]
     succeeded: Mapped[bool] = mapped_column(default=False)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiToken(db.Model):
+    """A credential an administrator issued to a system acting for one agency (its e-office
+    system). Only a hash of the secret is kept; the secret is shown once, when issued."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What the administrator called it: "Hệ thống QLVB Sở Tư pháp".
+    name: Mapped[str] = mapped_column(String(160))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    #: The account the system acts as (roles from the scopes; audit events name it).
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    #: Sorted subset of "lead", "read", "respond".
+    scopes: Mapped[list] = mapped_column(JSON)
+    #: SHA-256 of the secret (hex): the secret is 256 random bits, so a fast hash suffices.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The secret's first characters, to recognise a token in lists and logs.
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Calls in the current rate-limit window, which began at window_started_at; counted in
+    #: the database so that the limit holds across every worker and app server.
+    window_started_at: Mapped[datetime | None]
+    window_calls: Mapped[int] = mapped_column(default=0)
+    #: Every authenticated call since the token was issued.
+    call_count: Mapped[int] = mapped_column(default=0)
+
+    agency: Mapped[Agency] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -119,7 +119,7 @@ def set_locale(user: User, locale: str, *, now) -> None:
 
 
 def search_users(*, query: str = "", agency_id: int | None = None):
-    stmt = select(User)
+    stmt = select(User).where(User.is_api_client.is_(False))  # tokens have their own page
     folded = fold(query)
     if folded:
         pattern = f"%{folded}%"

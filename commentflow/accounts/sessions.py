@@ -94,7 +94,7 @@ def authenticate(username: str, password: str, *, now: datetime, zone: str,
         db.session.flush()
         raise
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is not None and user.is_active:
+    if user is not None and user.is_active and not user.is_api_client:
         attempt.succeeded = verify_password(user.password_hash, password)
     else:
         spend_verification_time(password)

@@ -37,7 +37,8 @@ def main_nav(user) -> list[tuple[str, str]]:
     if can_manage_directory(user):
         items += [("directory.agencies", _("Cơ quan, đơn vị")),
                   ("directory.groups", _("Nhóm nhận")),
-                  ("users_admin.index", _("Người dùng")), ("audit.index", _("Nhật ký")),
+                  ("users_admin.index", _("Người dùng")), ("api_tokens.index", _("Khóa API")),
+                  ("audit.index", _("Nhật ký")),
                   ("outbox_admin.failures_page", _("Thư lỗi"))]
     return items
 

@@ -33,7 +33,8 @@ def notify_agency(agency_id: int, kind: str, message: str, url: str, *, now,
                   sender_agency_id: int | None = None) -> int:
     """Every active user of the agency; returns how many were notified."""
     users = db.session.scalars(select(User).where(User.agency_id == agency_id,
-                                                  User.is_active_account.is_(True))).all()
+                                                  User.is_active_account.is_(True),
+                                                  User.is_api_client.is_(False))).all()
     return notify_users(users, kind, message, url, now=now, subject=subject,
                         round_id=round_id, sender_agency_id=sender_agency_id)
 

@@ -135,7 +135,8 @@ def _people(keys) -> tuple[dict, dict]:
         return {}, {}
     users: dict[int, list[User]] = {}
     for user in db.session.scalars(select(User).where(User.agency_id.in_(agency_ids),
-                                                      User.is_active_account.is_(True))
+                                                      User.is_active_account.is_(True),
+                                                      User.is_api_client.is_(False))
                                    .join(UserRole).distinct()):
         users.setdefault(user.agency_id, []).append(user)
     assignments = {a.recipient_id: a for a in db.session.scalars(

@@ -98,7 +98,7 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
         raise PermissionDenied(_("Chỉ lãnh đạo đơn vị được giao xử lý."))
     people = {u.id: u for u in db.session.scalars(select(User).where(
         User.id.in_([handler_id, *coordinator_ids]), User.agency_id == recipient.agency_id,
-        User.is_active_account.is_(True)))}
+        User.is_active_account.is_(True), User.is_api_client.is_(False)))}
     if handler_id not in people:
         raise ValidationFailed(_("Người chủ trì phải là người của đơn vị."))
     if due_on is not None and due_on < local_today(now, zone):
@@ -339,7 +339,7 @@ def present_to_leaders(recipient: RoundRecipient, *, actor, now) -> Response:
     response.updated_at = now
     leaders = list(db.session.scalars(select(User).join(UserRole).where(
         User.agency_id == recipient.agency_id, User.is_active_account.is_(True),
-        UserRole.role == Role.LEADER)))
+        User.is_api_client.is_(False), UserRole.role == Role.LEADER)))
     notify_users(leaders, "response.presented", _(
         "%(who)s trình duyệt ý kiến góp ý: %(subject)s.", who=actor.full_name,
         subject=recipient.round.subject), f"/inbox/{recipient.round_id}/review", now=now,

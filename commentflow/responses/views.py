@@ -80,7 +80,8 @@ def _letter(form: ReplyLetterForm) -> services.ReplyLetter:
 
 def agency_users(agency_id: int) -> list[User]:
     return list(db.session.scalars(select(User).where(
-        User.agency_id == agency_id, User.is_active_account.is_(True))
+        User.agency_id == agency_id, User.is_active_account.is_(True),
+        User.is_api_client.is_(False))
         .order_by(User.full_name_sort_key)))
 
 

@@ -1,14 +1,29 @@
 """Error pages in the user's language; DomainError becomes a 4xx in one place."""
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from commentflow.core.errors import DomainError
 from commentflow.extensions import db
 
 
+def _for_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(status: int, name: str, message: str, errors=None, headers=None):
+    """An API error: {"code", "status", "message"[, "errors"]}, as the OpenAPI document says."""
+    payload = {"code": status, "status": name, "message": message}
+    if errors:
+        payload["errors"] = errors
+    return payload, status, headers or {}
+
+
 def _page(status: int, title: str, message: str):
+    if _for_api():
+        return _json(status, HTTP_STATUS_CODES.get(status, ""), message)
     return render_template("errors/error.html", status=status, title=title,
                            message=message), status
 
@@ -44,6 +59,12 @@ def init_errors(app: Flask) -> None:
             413: (_("Tệp quá lớn"),
                   _("Tệp tải lên vượt quá giới hạn cho phép.")),
             405: (_("Thao tác không hợp lệ"), _("Phương thức yêu cầu không được hỗ trợ.")),
+            422: (_("Dữ liệu không hợp lệ"), _("Dữ liệu gửi lên không hợp lệ.")),
         }
         title, message = messages.get(error.code, (_("Có lỗi xảy ra"), error.description))
+        if _for_api():
+            # flask-smorest's abort carries a message, the fields refused and headers.
+            data = getattr(error, "data", None) or {}
+            return _json(error.code or 500, error.name, data.get("message") or message,
+                         data.get("errors") or data.get("messages"), data.get("headers"))
         return _page(error.code or 500, title, message)

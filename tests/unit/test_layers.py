@@ -24,12 +24,13 @@ LAYERS = [
     ("reminders",),
     ("consolidation",),
     ("revisions",),  # round two: versions compared with the comments behind each change
+    ("api",),  # the REST API: one more boundary over the services, like the pages
     ("home", "demo"),  # the app's shell (start page, menu) and the demo province
     ("models", "scheduler"),  # modules at the top of the package
     ("cli",),
 ]
 RANK = {package: rank for rank, names in enumerate(LAYERS) for package in names}
-VIEW_MODULES = ("views", "inbox_views", "lead_views", "admin_views")
+VIEW_MODULES = ("views", "inbox_views", "lead_views", "admin_views", "token_views")
 
 
 def _package_of(path: Path) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from commentflow.accounts.api_tokens import issue_token
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.drafts.models import DraftImport, DraftPage
@@ -64,6 +65,11 @@ def exists_for_nobody(role, own):
     return {"login"} if role == "anonymous" else {"not-found"}
 
 
+def api_token_only(role, own):
+    """The API: a browser's session (anyone's, the administrator's too) is no API token."""
+    return {"401"}
+
+
 ADMIN = roles("admin")
 LEAD = roles("lead_staff", "leader")
 LEAD_SCOPED = roles("lead_staff", "leader", scoped=True)
@@ -104,6 +110,11 @@ MATRIX = {
     ("users_admin.edit", "POST"): ADMIN,
     ("users_admin.toggle_active", "POST"): ADMIN,
     ("users_admin.reset", "POST"): ADMIN,
+    ("api_tokens.index", "GET"): ADMIN,
+    ("api_tokens.issue", "POST"): ADMIN,
+    ("api_tokens.revoke", "POST"): ADMIN,
+    ("api-docs.openapi_json", "GET"): public,
+    ("api_reference.page", "GET"): public,
     ("audit.index", "GET"): ADMIN,
     ("drafts.index", "GET"): LEAD,
     ("drafts.create", "GET"): LEAD_STAFF,
@@ -185,6 +196,17 @@ MATRIX = {
     ("notifications.index", "GET"): LOGGED_IN,
     ("notifications.open_", "GET"): exists_for_nobody,
     ("notifications.read_all", "POST"): LOGGED_IN,
+    # Scopes × own/other agency for API tokens: tests/web/test_api.py.
+    **{(endpoint, method): api_token_only for endpoint, method in (
+        ("api_inbox.me", "GET"), ("api_inbox.agency_users", "GET"), ("api_inbox.inbox", "GET"),
+        ("api_inbox.request_detail", "GET"), ("api_inbox.outline", "GET"),
+        ("api_inbox.response", "GET"), ("api_inbox.register", "POST"),
+        ("api_inbox.assign", "POST"), ("api_inbox.create_comment", "POST"),
+        ("api_inbox.update_comment", "PUT"), ("api_inbox.delete_comment", "DELETE"),
+        ("api_inbox.submit", "POST"), ("api_rounds.rounds", "GET"),
+        ("api_rounds.round_detail", "GET"), ("api_rounds.recipients", "GET"),
+        ("api_rounds.response", "GET"), ("api_rounds.outline", "GET"),
+        ("api_rounds.report_docx", "GET"), ("api_rounds.report_xlsx", "GET"))},
 }
 
 
@@ -267,8 +289,11 @@ def build_world() -> dict:
     notification = Notification(user_id=target.id, kind="x", message="x", url="/",
                                 created_at=now_utc())
     db.session.add(notification)
+    admin = make_user(roles=(Role.ADMIN,), agency=agency)
+    api_token = issue_token("QLVB", agency.id, {"read"}, actor=admin, now=now_utc()).token
     db.session.commit()
-    return {"agency": agency, "agency_id": agency.id, "group_id": group.id,
+    return {"token_id": api_token.id, "agency": agency, "agency_id": agency.id,
+            "group_id": group.id,
             "user_id": target.id, "code": "vi", "filename": "css/app.css",
             "draft_id": draft.id, "number": 1, "section_id": first.id,
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,
@@ -295,7 +320,7 @@ def test_each_role_gets_what_the_matrix_says(app, client, login_as, world, role,
         if method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf_token": token})
+            response = client.open(url, method=method, data={"csrf_token": token})
         expected = MATRIX[(rule.endpoint, method)](role, own)
         if _outcome(response) not in expected:
             failures.append((method, url, response.status_code, expected))

@@ -1,0 +1,60 @@
+"""Who is calling the API: the bearer token, its scopes and its rate limit. A session cookie
+never authenticates an API call (no CSRF to forge, no browser acting on a system's behalf)."""
+from functools import wraps
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_smorest import abort
+
+from commentflow.accounts.api_tokens import count_call, load_token
+from commentflow.accounts.models import ApiToken, User
+from commentflow.core.clock import now_utc
+
+
+def _secret() -> str:
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def _refuse(status: int, message: str, **headers):
+    abort(status, message=message, headers=headers)
+
+
+def _authenticate(scope: str) -> ApiToken:
+    limit = current_app.config["API_RATE_LIMIT_PER_MINUTE"]
+    token_id, wait = count_call(_secret(), now=now_utc(), limit=limit)
+    token = load_token(token_id) if token_id is not None else None
+    if token is None:
+        _refuse(401, _("Thiếu khóa API hoặc khóa không hợp lệ, đã bị thu hồi."),
+                **{"WWW-Authenticate": 'Bearer realm="commentflow"'})
+    if wait:
+        _refuse(429, _("Khóa API này đã gọi quá %(n)d lần trong một phút; hãy thử lại sau "
+                       "%(s)d giây.", n=limit, s=wait), **{"Retry-After": str(wait)})
+    if scope not in token.scopes:
+        _refuse(403, _("Khóa API này không có quyền \"%(scope)s\" cần cho thao tác này.",
+                       scope=scope))
+    return token
+
+
+def token_required(scope: str):
+    """The view runs for a live token holding `scope`, within its rate limit; the token is in
+    g.api_token and the account it acts as in g.api_actor."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            token = _authenticate(scope)
+            g.api_token, g.api_actor = token, token.user
+            return view(*args, **kwargs)
+
+        doc = wrapper.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
+        doc["security"] = [{"bearerAuth": []}]
+        doc["x-scope"] = scope
+        return wrapper
+
+    return decorator
+
+
+def actor() -> User:
+    """The account the calling system acts as: the services check its roles and agency."""
+    return g.api_actor

@@ -1,0 +1,89 @@
+"""The plain dictionaries the API's schemas dump: rounds, requests, answers and outlines."""
+from commentflow.core.paging import PageInfo
+from commentflow.responses.tracker import STATE_LABELS
+
+
+def agency(agency) -> dict:
+    return {"id": agency.id, "name": agency.name, "code": agency.code,
+            "edoc_code": agency.edoc_code}
+
+
+def person(user) -> dict:
+    return {"id": user.id, "username": user.username, "full_name": user.full_name,
+            "position": user.position, "roles": sorted(role.value for role in user.roles)}
+
+
+def page(items: list, info: PageInfo, total: int) -> dict:
+    return {"items": items, "page": info.page, "pages": info.pages, "total": total}
+
+
+def versions(round_) -> list[dict]:
+    return [{"id": v.id, "draft_title": v.draft.title, "number": v.number}
+            for v in round_.versions]
+
+
+def outline(round_) -> dict:
+    return {"versions": versions(round_),
+            "sections": [{"id": s.id, "version_id": s.version_id, "parent_id": s.parent_id,
+                          "key": s.key, "number": s.number, "title": s.title, "text": s.text,
+                          "level": s.level, "is_commentable": s.is_commentable}
+                         for v in round_.versions for s in v.sections]}
+
+
+def comment(comment) -> dict:
+    return {"id": comment.id, "section_id": comment.section_id,
+            "section_key": comment.section.key if comment.section else None,
+            "text": comment.text, "proposed_wording": comment.proposed_wording,
+            "reason": comment.reason, "revision": comment.revision,
+            "author": comment.author.full_name, "updated_at": comment.updated_at}
+
+
+def response(response) -> dict | None:
+    if response is None:
+        return None
+    return {"id": response.id, "state": response.state.value, "kind": response.kind.value,
+            "reply_number": response.reply_number, "reply_notation": response.reply_notation,
+            "reply_date": response.reply_date, "submitted_at": response.submitted_at,
+            "entered_by_lead": response.entered_by_lead,
+            "comments": [comment(c) for c in response.comments if c.deleted_at is None]}
+
+
+def request_summary(recipient, state) -> dict:
+    round_ = recipient.round
+    return {"round_id": round_.id, "reference": round_.reference, "subject": round_.subject,
+            "lead_agency": agency(round_.agency), "letter_date": round_.letter_date,
+            "deadline_at": recipient.deadline_at, "state": state.value,
+            "state_label": str(STATE_LABELS[state])}
+
+
+def registration(registration) -> dict | None:
+    if registration is None:
+        return None
+    return {"number": registration.number, "year": registration.year,
+            "received_on": registration.received_on}
+
+
+def assignment(assignment) -> dict | None:
+    if assignment is None:
+        return None
+    return {"handler": person(assignment.handler),
+            "coordinators": [person(u) for u in assignment.coordinators],
+            "internal_due_on": assignment.internal_due_on,
+            "instruction": assignment.instruction}
+
+
+def recipient_row(row) -> dict:
+    recipient = row.recipient
+    return {"agency": agency(recipient.agency), "state": row.state.value,
+            "state_label": str(STATE_LABELS[row.state]),
+            "deemed_agreement": row.deemed_agreement, "deadline_at": recipient.deadline_at,
+            "opened_at": recipient.opened_at,
+            "response_id": row.response.id if row.response else None,
+            "reply_reference": row.reply_reference, "reply_date": row.reply_date,
+            "comment_count": row.comment_count}
+
+
+def round_summary(round_, recipient_count: int) -> dict:
+    return {"id": round_.id, "reference": round_.reference, "subject": round_.subject,
+            "state": round_.state.value, "letter_date": round_.letter_date,
+            "deadline_at": round_.deadline_at, "recipient_count": recipient_count}
