@@ -17,10 +17,14 @@ from commentflow.drafts.imports import run_imports
 from commentflow.drafts.parsing import parse_blocks, walk
 from commentflow.drafts.reading import Limits, read_document
 from commentflow.drafts.redline import redline
+from commentflow.exchange import services as exchange
+from commentflow.exchange.folders import exchange_sweep, import_and_commit
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due, mail_setup_problem
 from commentflow.reminders.services import sweep
+from commentflow.responses.models import Response
 from commentflow.responses.reply_reading import read_reply
+from commentflow.rounds.models import Round
 from commentflow.scheduler import build_scheduler
 
 
@@ -30,6 +34,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reminders_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(exchange_group)
 
     @app.cli.command("demo")
     @click.option("--password", help="Use this password for every demo user "
@@ -229,3 +234,64 @@ def scheduler_command():
         build_scheduler(current_app._get_current_object()).start()
     except (KeyboardInterrupt, SystemExit):
         pass
+
+
+@click.group("exchange")
+def exchange_group():
+    """edXML packages exchanged with e-office systems (QCVN 102:2016/BTTTT)."""
+
+
+@exchange_group.command("sweep")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The exchange folder (default: COMMENTFLOW_EXCHANGE_DIR).")
+def exchange_sweep_command(folder):
+    """Apply the packages in incoming/ and write those due to outgoing/ (once; the
+    scheduler does it every 30 s when COMMENTFLOW_EXCHANGE_DIR is set)."""
+    folder = folder or current_app.config.get("EXCHANGE_DIR")
+    if not folder:
+        raise click.ClickException("Chưa đặt COMMENTFLOW_EXCHANGE_DIR (hoặc --folder).")
+    counts = exchange_sweep(Path(folder), now=now_utc(), zone=configured_zone())
+    click.echo(f"Đã nhận {counts['imported']} gói tin, từ chối {counts['refused']}; "
+               f"đã ghi {counts['written']} gói tin đi, {counts['failed']} gói tin lỗi.")
+
+
+@exchange_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def exchange_import(path: Path):
+    """Apply one package (a request, a reply or a status)."""
+    message, applied = import_and_commit(path.read_bytes(), path.name, now=now_utc(),
+                                         zone=configured_zone())
+    if not applied:
+        raise click.ClickException(f"Từ chối gói tin: {message.reason}")
+    click.echo(f"Đã nhận gói tin ({message.kind.value}), đợt lấy ý kiến số {message.round_id}.")
+
+
+@exchange_group.command("export-request")
+@click.argument("round_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def exchange_export_request(round_id: int, output: Path):
+    """Write a sent round's request letter, with its drafts, for all its recipients."""
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException("Không có đợt lấy ý kiến này.")
+    try:
+        output.write_bytes(exchange.request_package(round_, list(round_.recipients),
+                                                    zone=configured_zone()))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Đã ghi {output}.")
+
+
+@exchange_group.command("export-reply")
+@click.argument("response_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def exchange_export_reply(response_id: int, output: Path):
+    """Write an agency's submitted reply, with its signed PDF and its comments."""
+    response = db.session.get(Response, response_id)
+    if response is None:
+        raise click.ClickException("Không có văn bản trả lời này.")
+    try:
+        output.write_bytes(exchange.reply_package(response))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Đã ghi {output}.")

@@ -136,6 +136,11 @@ class Config:
     BASE_URL = os.environ.get("COMMENTFLOW_BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 50
+    #: The folder wired to the e-office adapter (incoming/, outgoing/, done/, refused/);
+    #: unset: no folder exchange (packages can still go through the API).
+    EXCHANGE_DIR = os.environ.get("COMMENTFLOW_EXCHANGE_DIR") or None
+    #: Largest attachments of one edXML package, together.
+    EXCHANGE_MAX_BYTES = int(os.environ.get("COMMENTFLOW_EXCHANGE_MAX_MB", "30")) * 1024 * 1024
     #: Calls one API token may make per minute, counted in the database (every app server).
     API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("COMMENTFLOW_API_RATE_LIMIT", "600"))
     #: Largest signed scan (PDF) of a reply letter.

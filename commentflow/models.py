@@ -11,6 +11,7 @@ from commentflow.consolidation.models import Disposition  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
 from commentflow.drafts.comparisons import SectionPair, VersionComparison  # noqa: F401
 from commentflow.drafts.models import Draft, DraftSection, DraftVersion  # noqa: F401
+from commentflow.exchange.models import ExchangeMessage  # noqa: F401
 from commentflow.notifications.models import (  # noqa: F401
     Notification,
     OutboxAttempt,

@@ -1,10 +1,12 @@
-"""The scheduler process: the reminder sweep, the outbox sender and draft imports.
+"""The scheduler process: the reminder sweep, the outbox sender, draft imports and the
+edXML exchange folder.
 
 Run it as its own process (`flask --app app scheduler`), never inside the web workers.
 Jobs keep no state of their own: reminders and messages are rows, claimed with conditional
 updates, so two schedulers started by mistake still send everything exactly once.
 """
 import logging
+from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
@@ -12,6 +14,7 @@ from flask import Flask
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.drafts.imports import run_imports
 from commentflow.drafts.reading import Limits
+from commentflow.exchange.folders import exchange_sweep
 from commentflow.extensions import db
 from commentflow.notifications.outbox import deliver_due
 from commentflow.reminders.services import sweep
@@ -20,6 +23,7 @@ log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
 OUTBOX_SECONDS = 15
 IMPORT_SECONDS = 2
+EXCHANGE_SECONDS = 30
 
 
 def run_sweep(app: Flask) -> dict:
@@ -55,6 +59,16 @@ def run_draft_imports(app: Flask) -> int:
             db.session.remove()
 
 
+def run_exchange(app: Flask) -> dict:
+    """Packages dropped in the exchange folder applied; those due written out."""
+    with app.app_context():
+        try:
+            return exchange_sweep(Path(app.config["EXCHANGE_DIR"]), now=now_utc(),
+                                  zone=configured_zone())
+        finally:
+            db.session.remove()
+
+
 def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(run_sweep, "interval", seconds=SWEEP_SECONDS, args=[app],
@@ -66,4 +80,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(run_draft_imports, "interval", seconds=IMPORT_SECONDS, args=[app],
                       id="drafts.imports", max_instances=1, coalesce=True,
                       replace_existing=True, next_run_time=now_utc())
+    if app.config.get("EXCHANGE_DIR"):
+        scheduler.add_job(run_exchange, "interval", seconds=EXCHANGE_SECONDS, args=[app],
+                          id="exchange.sweep", max_instances=1, coalesce=True,
+                          replace_existing=True, next_run_time=now_utc())
     return scheduler

@@ -20,7 +20,7 @@ def _refuse(status: int, message: str, **headers):
     abort(status, message=message, headers=headers)
 
 
-def _authenticate(scope: str) -> ApiToken:
+def _authenticate(scopes: tuple[str, ...]) -> ApiToken:
     limit = current_app.config["API_RATE_LIMIT_PER_MINUTE"]
     token_id, wait = count_call(_secret(), now=now_utc(), limit=limit)
     token = load_token(token_id) if token_id is not None else None
@@ -30,26 +30,26 @@ def _authenticate(scope: str) -> ApiToken:
     if wait:
         _refuse(429, _("Khóa API này đã gọi quá %(n)d lần trong một phút; hãy thử lại sau "
                        "%(s)d giây.", n=limit, s=wait), **{"Retry-After": str(wait)})
-    if scope not in token.scopes:
+    if not set(scopes) & set(token.scopes):
         _refuse(403, _("Khóa API này không có quyền \"%(scope)s\" cần cho thao tác này.",
-                       scope=scope))
+                       scope=" | ".join(scopes)))
     return token
 
 
-def token_required(scope: str):
-    """The view runs for a live token holding `scope`, within its rate limit; the token is in
-    g.api_token and the account it acts as in g.api_actor."""
+def token_required(*scopes: str):
+    """The view runs for a live token holding one of the scopes, within its rate limit; the
+    token is in g.api_token and the account it acts as in g.api_actor."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            token = _authenticate(scope)
+            token = _authenticate(scopes)
             g.api_token, g.api_actor = token, token.user
             return view(*args, **kwargs)
 
         doc = wrapper.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})
         doc["security"] = [{"bearerAuth": []}]
-        doc["x-scope"] = scope
+        doc["x-scope"] = " | ".join(scopes)
         return wrapper
 
     return decorator

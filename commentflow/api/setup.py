@@ -2,6 +2,7 @@
 from flask import Flask
 from flask_smorest import Api
 
+from commentflow.api.exchange import bp as exchange_bp
 from commentflow.api.inbox import bp as inbox_bp
 from commentflow.api.reference import bp as reference_bp
 from commentflow.api.rounds import bp as rounds_bp
@@ -37,7 +38,7 @@ def init_api(app: Flask) -> Api:
         app.config.setdefault(key, value)
     api = _Api(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (inbox_bp, rounds_bp):
+    for blueprint in (inbox_bp, rounds_bp, exchange_bp):
         csrf.exempt(blueprint)  # a bearer token, never a cookie: nothing to forge
         api.register_blueprint(blueprint)
     app.register_blueprint(reference_bp)

@@ -133,8 +133,13 @@ def _late(response: AnswerFacts, recipient: RoundRecipient, zone: str) -> bool:
     return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
 
 
+#: edXML status codes (QCVN 102) that mean the agency registered, or assigned, the request.
+_REGISTERED_BY_STATUS = {"03", "04", "05", "06"}
+_ASSIGNED_BY_STATUS = {"04", "05", "06"}
+
+
 def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, Facts]:
-    """Facts per recipient, in three queries. With round_id
+    """Facts per recipient, in four queries. With round_id
     the recipients are all of that round's, selected by the round rather than by a list of
     500 ids the database would parse again on every view."""
     facts = {i: Facts() for i in recipient_ids}
@@ -148,6 +153,13 @@ def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, F
     for (rid,) in db.session.execute(select(Assignment.recipient_id).where(
             Assignment.recipient_id.in_(chosen))):
         facts[rid].assigned = True
+    # An agency answering from its own e-office system reports its progress by edXML status.
+    for rid, code in db.session.execute(select(RoundRecipient.id, RoundRecipient.exchange_status)
+                                        .where(RoundRecipient.id.in_(chosen),
+                                               RoundRecipient.exchange_status.is_not(None))):
+        facts[rid].registered |= code in _REGISTERED_BY_STATUS
+        facts[rid].assigned |= code in _ASSIGNED_BY_STATUS
+        facts[rid].drafting |= code == "05"
     responses = (AnswerFacts(*row) for row in db.session.execute(select(*_ANSWER_COLUMNS).where(
         Response.recipient_id.in_(chosen)).order_by(Response.sequence)))
     for response in responses:

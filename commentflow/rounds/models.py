@@ -98,6 +98,9 @@ class Round(db.Model):
     published_at: Mapped[datetime | None]
     #: A follow-up round ("lần 2") carries the agencies' comments of this earlier round.
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    #: The letter's id on the national document exchange (edXML): set when the request is
+    #: first exported, or kept from the package it was imported from; replies point at it.
+    edxml_document_id: Mapped[str | None] = mapped_column(String(200), unique=True)
 
     agency = relationship("Agency")
     previous_round: Mapped[Round | None] = relationship(remote_side=[id])
@@ -147,6 +150,10 @@ class RoundRecipient(db.Model):
     #: First time a user of the agency opened the round.
     opened_at: Mapped[datetime | None]
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The last edXML status this agency's e-office system sent ("03" registered, "04"
+    #: assigned…), for agencies that answer outside this application.
+    exchange_status: Mapped[str | None] = mapped_column(String(2))
+    exchange_status_at: Mapped[datetime | None]
 
     round: Mapped[Round] = relationship(back_populates="recipients")
     agency = relationship("Agency")

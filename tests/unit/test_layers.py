@@ -24,6 +24,7 @@ LAYERS = [
     ("reminders",),
     ("consolidation",),
     ("revisions",),  # round two: versions compared with the comments behind each change
+    ("exchange",),  # edXML packages with e-office systems: requests, replies, statuses
     ("api",),  # the REST API: one more boundary over the services, like the pages
     ("home", "demo"),  # the app's shell (start page, menu) and the demo province
     ("models", "scheduler"),  # modules at the top of the package

@@ -11,7 +11,13 @@ from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses.models import Response, ResponseState
-from commentflow.responses.services import CommentData, save_comment, working_response
+from commentflow.responses.services import (
+    CommentData,
+    ReplyLetter,
+    agree,
+    save_comment,
+    working_response,
+)
 from tests.factories import make_agency, make_round, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,9 +36,13 @@ def bearer(secret: str, **headers) -> dict:
 def world(app):
     """A lead office's open round sent to two agencies ("own" answers; "other" is also a
     recipient, so that refusals test the agency boundary, not a missing round)."""
-    lead_agency, own, other, outsider = (make_agency() for _ in range(4))
+    lead_agency, own, other, outsider = (make_agency(edoc_code=f"000.00.0{n}.H99")
+                                         for n in range(4))
     lead = make_user(roles=(Role.LEAD_STAFF,), agency=lead_agency)
     round_ = make_round(lead, [own, other], open_=True)
+    # The agency answered once ("thống nhất") and is now amending its answer.
+    agree(round_.recipients[0], ReplyLetter("1", "X-VP", date(2024, 7, 4)),
+          actor=make_user(roles=(Role.LEADER,), agency=own), now=now_utc())
     handler = make_user(roles=(Role.STAFF,), agency=own, username="chuyenvien.own")
     section = next(s for s in round_.versions[0].sections if s.key == "I.1.a")
     db.session.commit()
@@ -47,12 +57,12 @@ def test_openapi_document_is_valid_and_names_every_route(app, client):
                   for method in item if method != "parameters"}
     routes = {(rule.rule.replace("<int:", "{").replace(">", "}"), method)
               for rule in app.url_map.iter_rules()
-              if rule.endpoint.startswith(("api_inbox.", "api_rounds."))
+              if rule.endpoint.startswith(("api_inbox.", "api_rounds.", "api_exchange."))
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes and routes == documented
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
-    scopes = {op["x-scope"] for item in spec["paths"].values() for key, op in item.items()
-              if key != "parameters"}
+    scopes = {scope for item in spec["paths"].values() for key, op in item.items()
+              if key != "parameters" for scope in op["x-scope"].split(" | ")}
     assert scopes == {READ, RESPOND, LEAD}
 
 
@@ -105,6 +115,11 @@ ENDPOINTS = [
     ("GET", "/api/v1/rounds/{round_id}/outline", LEAD, "lead", None),
     ("GET", "/api/v1/rounds/{round_id}/report.docx", LEAD, "lead", None),
     ("GET", "/api/v1/rounds/{round_id}/report.xlsx", LEAD, "lead", None),
+    ("GET", "/api/v1/rounds/{round_id}/request.edxml", LEAD, "lead", None),
+    ("GET", "/api/v1/inbox/{round_id}/reply.edxml", READ, "recipient", None),
+    # Whether a package applies depends on whom it concerns: tests/web/test_api_exchange.py.
+    ("POST", "/api/v1/exchange/packages", (RESPOND, LEAD), "package",
+     {"data": b"<edXML/>", "content_type": "application/xml"}),
 ]
 
 
@@ -112,7 +127,7 @@ def test_every_api_route_is_in_the_endpoint_matrix(app):
     listed = {(method, url) for method, url, *_rest in ENDPOINTS}
     routes = {(method, rule.rule.replace("<int:", "{").replace(">", "}"))
               for rule in app.url_map.iter_rules()
-              if rule.endpoint.startswith(("api_inbox.", "api_rounds."))
+              if rule.endpoint.startswith(("api_inbox.", "api_rounds.", "api_exchange."))
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes == listed
 
@@ -126,11 +141,10 @@ def _objects(world):
     comment = save_comment(working_response(own, actor=drafter, now=now_utc()),
                            CommentData("Ý kiến", world["section"].id), actor=drafter,
                            now=now_utc())
+    other = next(r for r in round_.recipients if r.agency_id == world["other"].id)
     submitted = db.session.scalar(select(Response).where(
-        Response.state == ResponseState.SUBMITTED))
+        Response.state == ResponseState.SUBMITTED, Response.recipient_id == other.id))
     if submitted is None:
-        from commentflow.responses.services import ReplyLetter, agree
-        other = next(r for r in round_.recipients if r.agency_id == world["other"].id)
         leader = make_user(roles=(Role.LEADER,), agency=world["other"])
         submitted = agree(other, ReplyLetter("3", "SXD-VP", date(2024, 7, 5)), actor=leader,
                           now=now_utc())
@@ -139,8 +153,11 @@ def _objects(world):
 
 
 def _expected(scope_needed, whose, scopes, mine) -> set[int]:
-    if scope_needed not in scopes:
+    needed = scope_needed if isinstance(scope_needed, tuple) else (scope_needed,)
+    if not set(needed) & set(scopes):
         return {403}
+    if whose == "package":
+        return {422}  # authorised, and the package read: refused with its reason
     if whose is not None and not mine:
         return {404}
     return {200, 201, 204}

@@ -206,7 +206,9 @@ MATRIX = {
         ("api_inbox.submit", "POST"), ("api_rounds.rounds", "GET"),
         ("api_rounds.round_detail", "GET"), ("api_rounds.recipients", "GET"),
         ("api_rounds.response", "GET"), ("api_rounds.outline", "GET"),
-        ("api_rounds.report_docx", "GET"), ("api_rounds.report_xlsx", "GET"))},
+        ("api_rounds.report_docx", "GET"), ("api_rounds.report_xlsx", "GET"),
+        ("api_exchange.request_edxml", "GET"), ("api_exchange.reply_edxml", "GET"),
+        ("api_exchange.receive", "POST"))},
 }
 
 
