@@ -141,6 +141,9 @@ class Config:
     EXCHANGE_DIR = os.environ.get("COMMENTFLOW_EXCHANGE_DIR") or None
     #: Largest attachments of one edXML package, together.
     EXCHANGE_MAX_BYTES = int(os.environ.get("COMMENTFLOW_EXCHANGE_MAX_MB", "30")) * 1024 * 1024
+    #: A folder of the certificates (.pem, .crt, .cer) whose signatures are trusted on reply
+    #: PDFs — the operator's choice (e.g. the government CA's roots); none is bundled.
+    TRUST_ROOTS_DIR = os.environ.get("COMMENTFLOW_TRUST_ROOTS") or None
     #: Calls one API token may make per minute, counted in the database (every app server).
     API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("COMMENTFLOW_API_RATE_LIMIT", "600"))
     #: Largest signed scan (PDF) of a reply letter.

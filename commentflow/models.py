@@ -26,4 +26,5 @@ from commentflow.responses.models import (  # noqa: F401
     Response,
 )
 from commentflow.rounds.models import Round, RoundRecipient  # noqa: F401
+from commentflow.signatures.models import SignatureCheck  # noqa: F401
 from commentflow.storage.models import StoredFile  # noqa: F401

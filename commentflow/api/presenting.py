@@ -1,6 +1,8 @@
 """The plain dictionaries the API's schemas dump: rounds, requests, answers and outlines."""
+from commentflow.core.clock import configured_zone
 from commentflow.core.paging import PageInfo
 from commentflow.responses.tracker import STATE_LABELS
+from commentflow.signatures.services import checks_of, describe
 
 
 def agency(agency) -> dict:
@@ -38,10 +40,17 @@ def comment(comment) -> dict:
             "author": comment.author.full_name, "updated_at": comment.updated_at}
 
 
+def signature(check) -> dict:
+    return {"state": check.state if check else None,
+            "label": describe(check, configured_zone()) if check else ""}
+
+
 def response(response) -> dict | None:
     if response is None:
         return None
-    return {"id": response.id, "state": response.state.value, "kind": response.kind.value,
+    check = checks_of([response.scan_file_id]).get(response.scan_file_id)
+    return {"signature": signature(check), "id": response.id, "state": response.state.value,
+            "kind": response.kind.value,
             "reply_number": response.reply_number, "reply_notation": response.reply_notation,
             "reply_date": response.reply_date, "submitted_at": response.submitted_at,
             "entered_by_lead": response.entered_by_lead,
@@ -80,7 +89,7 @@ def recipient_row(row) -> dict:
             "opened_at": recipient.opened_at,
             "response_id": row.response.id if row.response else None,
             "reply_reference": row.reply_reference, "reply_date": row.reply_date,
-            "comment_count": row.comment_count}
+            "comment_count": row.comment_count, "signature": signature(row.signature)}
 
 
 def round_summary(round_, recipient_count: int) -> dict:

@@ -73,8 +73,17 @@ class CommentSchema(ma.Schema):
     updated_at = ma.fields.AwareDateTime()
 
 
+class SignatureSchema(ma.Schema):
+    state = ma.fields.String(allow_none=True, metadata={
+        "description": "valid, invalid, untrusted, expired, none (không ký), unreadable; "
+                       "null: không có bản PDF"})
+    label = ma.fields.String(metadata={"description": "\"Đã ký số: …, hợp lệ\"…"})
+
+
 class ResponseSchema(ma.Schema):
     id = ma.fields.Integer()
+    signature = ma.fields.Nested(SignatureSchema, metadata={
+        "description": "Chữ ký số trên bản PDF văn bản trả lời đã ký"})
     state = ma.fields.String(metadata={
         "description": "drafting, returned, submitted, superseded"})
     kind = ma.fields.String(metadata={"description": "comments, agreed"})
@@ -177,6 +186,7 @@ class RecipientSchema(ma.Schema):
     reply_reference = ma.fields.String()
     reply_date = ma.fields.Date(allow_none=True)
     comment_count = ma.fields.Integer()
+    signature = ma.fields.Nested(SignatureSchema)
 
 
 class RecipientPageSchema(_Page):

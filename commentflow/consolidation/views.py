@@ -19,6 +19,7 @@ from commentflow.consolidation.workspace import Filters, load_workspace
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
+from commentflow.drafts.converting import as_requested
 from commentflow.exports.consolidation_report import build_report_docx, build_report_xlsx
 from commentflow.responses.tracker import tracker_table
 from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient, recipient_names
@@ -151,7 +152,8 @@ def report_docx(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
     data = build_report_docx(gathering.report_data(round_, now=now_utc(), zone=configured_zone()),
                              ExportForm(request.args).chosen())
-    return download_response(data, f"bao-cao-tong-hop-y-kien-{round_.id}.docx")
+    return download_response(*as_requested(data, f"bao-cao-tong-hop-y-kien-{round_.id}.docx",
+                                           request.args.get("format")))
 
 
 @bp.route("/report.xlsx")

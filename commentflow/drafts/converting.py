@@ -1,4 +1,5 @@
-"""Legacy and open formats (.doc, .rtf, .odt) turned into .docx by LibreOffice headless.
+"""Legacy and open formats (.doc, .rtf, .odt) turned into .docx by LibreOffice headless, and
+the letters and reports commentflow writes turned into PDF for the agency's signing tool.
 
 Each conversion runs in a throwaway directory with its own LibreOffice profile, in which
 macros are switched off, under the sandbox's limits (time, memory, no network). The .docx it
@@ -74,3 +75,43 @@ def _unreadable() -> ValidationFailed:
     return ValidationFailed(_(
         "Không đọc được tệp (hỏng, có mật khẩu hoặc không phải văn bản). Hãy mở bằng Word, "
         "lưu lại dưới dạng .docx rồi tải lên."))
+
+
+def to_pdf(docx: bytes, *, seconds: float = 60) -> bytes:
+    """A .docx this application wrote, as PDF (the file a leader signs with the signing tool;
+    the server never holds a signing key)."""
+    with tempfile.TemporaryDirectory(prefix="commentflow-pdf-") as work:
+        root = Path(work)
+        (root / "profile" / "user").mkdir(parents=True)
+        (root / "profile" / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS)
+        (root / "out").mkdir()
+        (root / "letter.docx").write_bytes(docx)
+        try:
+            run(["soffice", "--headless", "--invisible", "--nologo", "--norestore",
+                 "--nodefault", "--nolockcheck", "--nofirststartwizard",
+                 f"-env:UserInstallation={(root / 'profile').as_uri()}",
+                 "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(root / "out"),
+                 str(root / "letter.docx")], cwd=work,
+                limits=Limits(seconds=seconds, memory_mb=4096))
+        except ProgramMissing:
+            raise ValidationFailed(_("Máy chủ chưa cài LibreOffice nên chưa tạo được bản PDF; "
+                                     "hãy tải bản .docx.")) from None
+        except ProgramFailed:
+            raise ValidationFailed(_("Không tạo được bản PDF lúc này; hãy thử lại hoặc tải "
+                                     "bản .docx.")) from None
+        result = root / "out" / "letter.pdf"
+        if not result.is_file() or result.stat().st_size == 0:
+            raise ValidationFailed(_("Không tạo được bản PDF lúc này; hãy thử lại hoặc tải "
+                                     "bản .docx."))
+        return result.read_bytes()
+
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def as_requested(docx: bytes, filename: str, wanted: str | None) -> tuple[bytes, str, str]:
+    """(data, name, type) of a letter or report download: the .docx, or with wanted "pdf"
+    the PDF to sign."""
+    if wanted == "pdf":
+        return to_pdf(docx), filename.removesuffix(".docx") + ".pdf", "application/pdf"
+    return docx, filename, DOCX_TYPE

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.drafts.converting import as_requested
 from commentflow.drafts.models import FIELD_LABELS, DraftVersion
 from commentflow.drafts.services import document
 from commentflow.exports.letters import build_letter
@@ -45,7 +46,8 @@ def show(round_id: int):
 def letter(round_id: int):
     round_, _recipient = services.get_round_for_recipient(round_id, viewer=current_user)
     data = build_letter(letters.request_letter(round_, configured_zone()))
-    return download_response(data, f"cong-van-{round_.reference.replace('/', '-')}.docx")
+    return download_response(*as_requested(
+        data, f"cong-van-{round_.reference.replace('/', '-')}.docx", request.args.get("format")))
 
 
 @bp.route("/<int:round_id>/versions/<int:version_id>/file")

@@ -27,6 +27,7 @@ from commentflow.responses.reply_import import (
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
 from commentflow.rounds.permissions import can_manage_round
 from commentflow.rounds.services import get_round_for_lead
+from commentflow.signatures.services import checks_of, describe
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import save_form
@@ -72,12 +73,13 @@ def tracker_page(round_id: int):
     shown, pager = page_of(matching, request.args.get("page", 1, type=int),
                            current_app.config["PAGE_SIZE"])
     tracker.load_details(shown, round_)
+    signatures = {row.recipient.id: describe(row.signature, configured_zone()) for row in shown}
     page_args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("rounds/tracker.html", round_=round_, rows=shown, total=len(rows),
                            matching=len(matching), pager=pager, page_args=page_args,
                            can_manage=can_manage_round(current_user, round_),
                            by_state=by_state, labels=translated(tracker.STATE_LABELS),
-                           filters=filters,
+                           filters=filters, signatures=signatures,
                            states=list(tracker.TrackerState), **_charts(round_, rows))
 
 
@@ -118,8 +120,10 @@ def response(round_id: int, response_id: int):
     """A submitted response as the lead office sees it."""
     round_ = _load(round_id)
     answer = _submitted(round_, response_id)
+    check = checks_of([answer.scan_file_id]).get(answer.scan_file_id)
     return render_template("rounds/response.html", round_=round_, response=answer,
-                           lines=[p.split(". ", 1)[1] for p in comment_paragraphs(answer)])
+                           lines=[p.split(". ", 1)[1] for p in comment_paragraphs(answer)],
+                           signature=describe(check, configured_zone()), check=check)
 
 
 @bp.route("/<int:round_id>/responses/<int:response_id>/scan")

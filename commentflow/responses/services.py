@@ -34,6 +34,7 @@ from commentflow.responses.permissions import (
 )
 from commentflow.rounds.models import RoundRecipient, RoundState
 from commentflow.rounds.permissions import can_manage_round
+from commentflow.signatures.services import check_stored_pdf
 from commentflow.storage.services import store_file
 
 
@@ -321,7 +322,9 @@ def _store_scan(letter: ReplyLetter, actor, now):
     check_size(data, current_app.config["SCAN_MAX_BYTES"])
     if not data.startswith(b"%PDF-") or not filename.lower().endswith(".pdf"):
         raise ValidationFailed(_("Bản chụp văn bản đã ký phải là tệp PDF."))
-    return store_file(data, filename, uploaded_by=actor, now=now).id
+    stored = store_file(data, filename, uploaded_by=actor, now=now)
+    check_stored_pdf(stored, now=now)  # shown with the reply wherever it is read
+    return stored.id
 
 
 def present_to_leaders(recipient: RoundRecipient, *, actor, now) -> Response:

@@ -23,6 +23,8 @@ from commentflow.responses.models import (
     ResponseState,
 )
 from commentflow.rounds.models import Round, RoundRecipient, RoundState
+from commentflow.signatures.models import SignatureCheck
+from commentflow.signatures.services import checks_of, describe
 
 
 class TrackerState(enum.Enum):
@@ -71,6 +73,7 @@ class AnswerFacts:
     reply_date: object
     submitted_at: datetime | None
     entered_by_lead: bool
+    scan_file_id: int | None
 
     reference = Response.reference
     is_editable = Response.is_editable
@@ -78,7 +81,7 @@ class AnswerFacts:
 
 _ANSWER_COLUMNS = (Response.id, Response.recipient_id, Response.state, Response.kind,
                    Response.reply_number, Response.reply_notation, Response.reply_date,
-                   Response.submitted_at, Response.entered_by_lead)
+                   Response.submitted_at, Response.entered_by_lead, Response.scan_file_id)
 
 
 @dataclass
@@ -94,6 +97,8 @@ class TrackerRow:
     #: The reply was typed in by the lead office (paper or e-office letter).
     entered_by_lead: bool = False
     response: AnswerFacts | None = None
+    #: What the digital signature of the reply's signed PDF is worth (load_details).
+    signature: SignatureCheck | None = None
 
 
 @dataclass
@@ -106,6 +111,11 @@ class Facts:
     submitted: AnswerFacts | None = None
 
 
+#: edXML status codes (QCVN 102) that mean the agency registered, or assigned, the request.
+_REGISTERED_BY_STATUS = {"03", "04", "05", "06"}
+_ASSIGNED_BY_STATUS = {"04", "05", "06"}
+
+
 def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
              facts: Facts | None = None, *, zone: str) -> TrackerState:
     facts = facts or Facts()
@@ -116,9 +126,13 @@ def state_of(recipient: RoundRecipient, round_: Round, now: datetime,
                 else TrackerState.SUBMITTED_ON_TIME)
     if recipient.is_overdue(now) or round_.state in ANSWERING_ENDED:
         return TrackerState.NO_ANSWER  # closing early ends the answering period too
-    for flag, state in ((facts.drafting, TrackerState.DRAFTING),
-                        (facts.assigned, TrackerState.ASSIGNED),
-                        (facts.registered, TrackerState.REGISTERED),
+    # An agency answering from its own e-office system reports its progress by edXML status.
+    reported = recipient.exchange_status
+    for flag, state in ((facts.drafting or reported == "05", TrackerState.DRAFTING),
+                        (facts.assigned or reported in _ASSIGNED_BY_STATUS,
+                         TrackerState.ASSIGNED),
+                        (facts.registered or reported in _REGISTERED_BY_STATUS,
+                         TrackerState.REGISTERED),
                         (recipient.opened_at is not None, TrackerState.OPENED)):
         if flag:
             return state
@@ -133,13 +147,8 @@ def _late(response: AnswerFacts, recipient: RoundRecipient, zone: str) -> bool:
     return response.submitted_at is not None and response.submitted_at >= recipient.deadline_at
 
 
-#: edXML status codes (QCVN 102) that mean the agency registered, or assigned, the request.
-_REGISTERED_BY_STATUS = {"03", "04", "05", "06"}
-_ASSIGNED_BY_STATUS = {"04", "05", "06"}
-
-
 def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, Facts]:
-    """Facts per recipient, in four queries. With round_id
+    """Facts per recipient, in three queries. With round_id
     the recipients are all of that round's, selected by the round rather than by a list of
     500 ids the database would parse again on every view."""
     facts = {i: Facts() for i in recipient_ids}
@@ -153,13 +162,6 @@ def _facts(recipient_ids: list[int], round_id: int | None = None) -> dict[int, F
     for (rid,) in db.session.execute(select(Assignment.recipient_id).where(
             Assignment.recipient_id.in_(chosen))):
         facts[rid].assigned = True
-    # An agency answering from its own e-office system reports its progress by edXML status.
-    for rid, code in db.session.execute(select(RoundRecipient.id, RoundRecipient.exchange_status)
-                                        .where(RoundRecipient.id.in_(chosen),
-                                               RoundRecipient.exchange_status.is_not(None))):
-        facts[rid].registered |= code in _REGISTERED_BY_STATUS
-        facts[rid].assigned |= code in _ASSIGNED_BY_STATUS
-        facts[rid].drafting |= code == "05"
     responses = (AnswerFacts(*row) for row in db.session.execute(select(*_ANSWER_COLUMNS).where(
         Response.recipient_id.in_(chosen)).order_by(Response.sequence)))
     for response in responses:
@@ -180,6 +182,7 @@ class RecipientFacts:
     position: int
     extended_deadline_at: datetime | None
     opened_at: datetime | None
+    exchange_status: str | None
     round: Round
 
     deadline_at = RoundRecipient.deadline_at
@@ -193,7 +196,8 @@ def tracker_rows(round_: Round, *, now: datetime, zone: str,
     brings the full recipients of the rows shown."""
     recipients = [RecipientFacts(*row, round_) for row in db.session.execute(
         select(RoundRecipient.id, RoundRecipient.agency_id, RoundRecipient.position,
-               RoundRecipient.extended_deadline_at, RoundRecipient.opened_at)
+               RoundRecipient.extended_deadline_at, RoundRecipient.opened_at,
+               RoundRecipient.exchange_status)
         .where(RoundRecipient.round_id == round_.id).order_by(RoundRecipient.position))]
     groups: dict[int, list[AgencyGroup]] = {}
     if recipients:
@@ -221,8 +225,8 @@ def tracker_rows(round_: Round, *, now: datetime, zone: str,
 
 
 def load_details(rows: list[TrackerRow], round_: Round) -> list[TrackerRow]:
-    """Put the full recipients (with their agency and who opened the letter) and the number
-    of comments of their answers into these rows, in two queries."""
+    """Put the full recipients (with their agency and who opened the letter), the number of
+    comments of their answers and their signatures' checks into these rows, in three queries."""
     ids = [row.recipient.id for row in rows]
     loaded = {r.id: r for r in db.session.scalars(
         select(RoundRecipient).where(RoundRecipient.id.in_(ids or [0]))
@@ -235,8 +239,10 @@ def load_details(rows: list[TrackerRow], round_: Round) -> list[TrackerRow]:
     counts = counts_by(db.session, Comment.response_id,
                        [row.response.id for row in rows if row.response is not None],
                        Comment.deleted_at.is_(None))
+    checks = checks_of(row.response.scan_file_id for row in rows if row.response is not None)
     for row in rows:
         row.comment_count = counts.get(row.response.id, 0) if row.response else 0
+        row.signature = checks.get(row.response.scan_file_id) if row.response else None
     return rows
 
 
@@ -266,7 +272,8 @@ def tracker_table(round_: Round, *, now: datetime, zone: str) -> tuple[list[str]
     """The tracker as a header and rows, for spreadsheets (the tracker's and the report's)."""
     rows = tracker_rows(round_, now=now, zone=zone)
     header = [_("STT"), _("Cơ quan, đơn vị"), _("Nhóm"), _("Trạng thái"), _("Hạn"),
-              _("Đã xem lúc"), _("Người xem"), _("Số, ngày văn bản trả lời"), _("Số ý kiến")]
+              _("Đã xem lúc"), _("Người xem"), _("Số, ngày văn bản trả lời"), _("Số ý kiến"),
+              _("Chữ ký số")]
     data = [[index, row.recipient.agency.name, "; ".join(g.name for g in row.groups),
              str(STATE_LABELS[row.state]) + (
                  " — " + _("xem như thống nhất") if row.deemed_agreement else ""),
@@ -277,6 +284,6 @@ def tracker_table(round_: Round, *, now: datetime, zone: str) -> tuple[list[str]
              " ".join(p for p in (row.reply_reference, row.reply_date.strftime("%d/%m/%Y")
                                   if row.reply_date else "") if p)
              + (" (" + _("cơ quan chủ trì nhập") + ")" if row.entered_by_lead else ""),
-             row.comment_count]
+             row.comment_count, describe(row.signature, zone)]
             for index, row in enumerate(rows, start=1)]
     return header, data

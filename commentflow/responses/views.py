@@ -20,6 +20,7 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today
 from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
+from commentflow.drafts.converting import as_requested
 from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.reading import Limits
 from commentflow.drafts.services import document
@@ -51,6 +52,7 @@ from commentflow.responses.reply_import import (
     section_choices,
 )
 from commentflow.rounds.services import get_round_for_recipient
+from commentflow.signatures.services import checks_of, describe
 from commentflow.storage.services import download_response
 from commentflow.web.forms import ActionForm, form_errors, run_action, run_for_script
 
@@ -97,9 +99,12 @@ def panel_context(round_, recipient) -> dict:
     registration = services.registration_of(recipient)
     year = local_today(now_utc(), configured_zone()).year
     register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year))
+    responses = services.responses_of(recipient)
+    checks = checks_of(r.scan_file_id for r in responses)
     return {
-        "registration": registration, "assignment": assignment,
-        "responses": services.responses_of(recipient),
+        "registration": registration, "assignment": assignment, "responses": responses,
+        "signatures": {r.id: describe(checks.get(r.scan_file_id), configured_zone())
+                       for r in responses},
         "working": services.editable_response(recipient),
         "can_register": can_register(current_user, recipient) and registration is None,
         "can_assign": can_assign(current_user, recipient),
@@ -393,8 +398,9 @@ def letter(round_id: int, response_id: int):
     response = _response(recipient, response_id)
     signer = response.submitted_by or current_user
     data = build_letter(reply_letter(response, signer=signer))
-    return download_response(data, f"cong-van-tra-loi-{response.reference.replace('/', '-')}"
-                                   f"{'' if response.reference else response.id}.docx")
+    name = (f"cong-van-tra-loi-{response.reference.replace('/', '-')}"
+            f"{'' if response.reference else response.id}.docx")
+    return download_response(*as_requested(data, name, request.args.get("format")))
 
 
 @bp.route("/responses/<int:response_id>/scan")

@@ -8,6 +8,7 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_to_utc, to_local
 from commentflow.core.roles import Role
 from commentflow.directory.services import active_agencies, all_groups
+from commentflow.drafts.converting import as_requested
 from commentflow.drafts.services import agency_drafts
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
@@ -246,6 +247,6 @@ def letter(round_id: int):
     round_ = _load(round_id)
     data = build_letter(letters.request_letter(round_, _zone()))
     name = f"cong-van-{round_.reference.replace('/', '-') or round_.id}.docx"
-    return download_response(data, name)
+    return download_response(*as_requested(data, name, request.args.get("format")))
 
 

@@ -15,6 +15,7 @@ LAYERS = [
     ("web",),  # HTTP plumbing only: security headers, CSRF, forms, errors, role decorators
     ("exports", "charts"),  # pure builders: data in, .docx/.xlsx bytes or SVG out
     ("audit", "storage"),
+    ("signatures",),  # digital signatures on stored PDFs, checked against the trust roots
     ("directory",),  # agencies, groups, who keeps them
     ("accounts",),  # users, sessions, login
     ("notifications",),  # in-app notices and the mail outbox

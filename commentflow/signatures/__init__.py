@@ -1,0 +1,1 @@
+"""Digital signatures on the PDFs agencies send: checked on upload, shown wherever the reply is."""
