@@ -4,14 +4,16 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, literal, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import joinedload
 
 from commentflow.accounts.models import ApiToken, User, UserRole
 from commentflow.audit.services import record_event
+from commentflow.core.db import UTCDateTime
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.core.text import normalize
@@ -100,40 +102,60 @@ def _well_formed(secret: str) -> bool:
     return secret.startswith(SECRET_PREFIX) and len(secret) <= 100
 
 
+@dataclass(frozen=True)
+class CalledToken:
+    """What a call needs of its token, as the counting UPDATE returned it."""
+
+    id: int
+    name: str
+    agency_id: int
+    user_id: int
+    scopes: list
+    #: 0 when the call is within the limit, else the seconds until the window ends.
+    wait: int
+
+
+@lru_cache(maxsize=1)
+def _count_statement():
+    """Built once (making it again on every call cost as much as running it)."""
+    now, since = bindparam("now", type_=UTCDateTime()), bindparam("since", type_=UTCDateTime())
+    fresh = ApiToken.window_started_at.is_(None) | (ApiToken.window_started_at <= since)
+    return (update(ApiToken).where(ApiToken.token_hash == bindparam("secret_hash"),
+                                   ApiToken.revoked_at.is_(None))
+            .values(window_started_at=case((fresh, now), else_=ApiToken.window_started_at),
+                    window_calls=case((fresh, 1), else_=ApiToken.window_calls + 1),
+                    call_count=ApiToken.call_count + 1, last_used_at=now)
+            .returning(ApiToken.id, ApiToken.name, ApiToken.agency_id, ApiToken.user_id,
+                       ApiToken.scopes, ApiToken.window_started_at, ApiToken.window_calls))
+
+
 def count_call(secret: str, *, now: datetime, limit: int,
-               window: timedelta = timedelta(minutes=1)) -> tuple[int | None, int]:
-    """Count one call of the token with this secret against its window: (the token's id, or
-    None when no live token has it; 0 when the call is allowed, else the seconds to wait).
+               window: timedelta = timedelta(minutes=1)) -> CalledToken | None:
+    """Count one call of the live token with this secret against its window; None when no
+    live token has this secret. A revoked token matches no row: this is also the check that
+    the token still works, on every app server at once.
 
     Runs first, in its own short transaction: no row lock is held while the call runs, and on
     SQLite the call's own transaction (which takes the write lock when it begins) starts after."""
     if not _well_formed(secret):
-        return None, 0
-    fresh = ApiToken.window_started_at.is_(None) | (ApiToken.window_started_at <= now - window)
-    at = literal(now, ApiToken.window_started_at.type)
-    with db.engine.begin() as connection:
-        row = connection.execute(
-            update(ApiToken).where(ApiToken.token_hash == hash_secret(secret),
-                                   ApiToken.revoked_at.is_(None))
-            .values(window_started_at=case((fresh, at), else_=ApiToken.window_started_at),
-                    window_calls=case((fresh, 1), else_=ApiToken.window_calls + 1),
-                    call_count=ApiToken.call_count + 1, last_used_at=now)
-            .returning(ApiToken.id, ApiToken.window_started_at, ApiToken.window_calls)).first()
-    if row is None:
-        return None, 0
-    token_id, started, calls = row
-    if calls <= limit:
-        return token_id, 0
-    return token_id, max(1, int((started + window - now).total_seconds()) + 1)
-
-
-def load_token(token_id: int) -> ApiToken | None:
-    """The token with its account, the account's roles and agency, if it is still live."""
-    token = db.session.scalar(
-        select(ApiToken).where(ApiToken.id == token_id)
-        .options(joinedload(ApiToken.user).joinedload(User.role_rows),
-                 joinedload(ApiToken.user).joinedload(User.agency),
-                 joinedload(ApiToken.agency)))
-    if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
-    return token
+    with db.engine.begin() as connection:
+        row = connection.execute(_count_statement(), {
+            "secret_hash": hash_secret(secret), "now": now, "since": now - window}).first()
+    if row is None:
+        return None
+    token_id, name, agency_id, user_id, scopes, started, calls = row
+    wait = 0 if calls <= limit else max(1, int((started + window - now).total_seconds()) + 1)
+    return CalledToken(token_id, name, agency_id, user_id, scopes, wait)
+
+
+@lru_cache(maxsize=1)
+def _account_statement():
+    return (select(User).where(User.id == bindparam("user_id"), User.is_api_client.is_(True))
+            .options(joinedload(User.role_rows), joinedload(User.agency)))
+
+
+def load_account(called: CalledToken) -> User | None:
+    """The account the token acts as, with its roles and agency, in one statement."""
+    user = db.session.scalars(_account_statement(), {"user_id": called.user_id}).unique().first()
+    return user if user is not None and user.is_active else None

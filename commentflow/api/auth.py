@@ -6,8 +6,8 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from flask_smorest import abort
 
-from commentflow.accounts.api_tokens import count_call, load_token
-from commentflow.accounts.models import ApiToken, User
+from commentflow.accounts.api_tokens import CalledToken, count_call, load_account
+from commentflow.accounts.models import User
 from commentflow.core.clock import now_utc
 
 
@@ -20,20 +20,20 @@ def _refuse(status: int, message: str, **headers):
     abort(status, message=message, headers=headers)
 
 
-def _authenticate(scopes: tuple[str, ...]) -> ApiToken:
+def _authenticate(scopes: tuple[str, ...]) -> tuple[CalledToken, User]:
     limit = current_app.config["API_RATE_LIMIT_PER_MINUTE"]
-    token_id, wait = count_call(_secret(), now=now_utc(), limit=limit)
-    token = load_token(token_id) if token_id is not None else None
-    if token is None:
+    token = count_call(_secret(), now=now_utc(), limit=limit)
+    account = load_account(token) if token is not None else None
+    if account is None:
         _refuse(401, _("Thiếu khóa API hoặc khóa không hợp lệ, đã bị thu hồi."),
                 **{"WWW-Authenticate": 'Bearer realm="commentflow"'})
-    if wait:
+    if token.wait:
         _refuse(429, _("Khóa API này đã gọi quá %(n)d lần trong một phút; hãy thử lại sau "
-                       "%(s)d giây.", n=limit, s=wait), **{"Retry-After": str(wait)})
+                       "%(s)d giây.", n=limit, s=token.wait), **{"Retry-After": str(token.wait)})
     if not set(scopes) & set(token.scopes):
         _refuse(403, _("Khóa API này không có quyền \"%(scope)s\" cần cho thao tác này.",
                        scope=" | ".join(scopes)))
-    return token
+    return token, account
 
 
 def token_required(*scopes: str):
@@ -43,8 +43,7 @@ def token_required(*scopes: str):
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            token = _authenticate(scopes)
-            g.api_token, g.api_actor = token, token.user
+            g.api_token, g.api_actor = _authenticate(scopes)
             return view(*args, **kwargs)
 
         doc = wrapper.__dict__.setdefault("_apidoc", {}).setdefault("manual_doc", {})

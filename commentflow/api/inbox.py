@@ -54,7 +54,7 @@ def _commit():
 def me():
     """The calling token: its name, agency, scopes and rate limit."""
     token = g.api_token
-    return {"name": token.name, "agency": presenting.agency(token.agency),
+    return {"name": token.name, "agency": presenting.agency(actor().agency),
             "scopes": token.scopes,
             "rate_limit_per_minute": current_app.config["API_RATE_LIMIT_PER_MINUTE"]}
 

@@ -98,9 +98,9 @@ def test_the_rate_limit_holds_per_token_and_window(app_factory):
     assert "quá 2 lần trong một phút" in limited.get_json()["message"]
     assert client.get("/api/v1/me", headers=bearer(other)).status_code == 200
     with app.app_context():
-        token_id, wait = count_call(secret, now=now_utc() + timedelta(seconds=61), limit=2)
-        assert wait == 0  # a new window
-        token = db.session.get(ApiToken, token_id)
+        called = count_call(secret, now=now_utc() + timedelta(seconds=61), limit=2)
+        assert called.wait == 0  # a new window
+        token = db.session.get(ApiToken, called.id)
         assert token.call_count == 5 and token.last_used_at is not None
 
 
