@@ -39,7 +39,8 @@ def main_nav(user) -> list[tuple[str, str]]:
                   ("directory.groups", _("Nhóm nhận")),
                   ("users_admin.index", _("Người dùng")), ("api_tokens.index", _("Khóa API")),
                   ("audit.index", _("Nhật ký")),
-                  ("outbox_admin.failures_page", _("Thư lỗi"))]
+                  ("outbox_admin.failures_page", _("Thư lỗi")),
+                  ("exchange.index", _("Liên thông"))]
     return items
 
 

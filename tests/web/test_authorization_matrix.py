@@ -12,6 +12,7 @@ from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.drafts.models import DraftImport, DraftPage
 from commentflow.drafts.services import add_version, create_draft
+from commentflow.exchange.services import record_refusal
 from commentflow.extensions import db
 from commentflow.notifications.models import Notification
 from commentflow.responses.services import (
@@ -183,6 +184,8 @@ MATRIX = {
     ("reminders.log", "GET"): LEAD_SCOPED,
     ("reminders.policy", "POST"): LEAD_STAFF_SCOPED,
     ("outbox_admin.failures_page", "GET"): ADMIN,
+    ("exchange.index", "GET"): ADMIN,
+    ("exchange.package", "GET"): ADMIN,
     ("consolidation.workspace", "GET"): LEAD_SCOPED,
     ("consolidation.report_docx", "GET"): LEAD_SCOPED,
     ("consolidation.report_xlsx", "GET"): LEAD_SCOPED,
@@ -293,9 +296,11 @@ def build_world() -> dict:
     db.session.add(notification)
     admin = make_user(roles=(Role.ADMIN,), agency=agency)
     api_token = issue_token("QLVB", agency.id, {"read"}, actor=admin, now=now_utc()).token
+    refused = record_refusal(b"<edXML/>", "goi-tin.edxml", "Thiếu trường bắt buộc: To",
+                             now=now_utc())
     db.session.commit()
-    return {"token_id": api_token.id, "agency": agency, "agency_id": agency.id,
-            "group_id": group.id,
+    return {"token_id": api_token.id, "message_id": refused.id, "agency": agency,
+            "agency_id": agency.id, "group_id": group.id,
             "user_id": target.id, "code": "vi", "filename": "css/app.css",
             "draft_id": draft.id, "number": 1, "section_id": first.id,
             "round_id": round_.id, "recipient_id": round_.recipients[0].id,

@@ -173,3 +173,18 @@ def test_a_refused_package_is_kept_with_its_reason_and_nothing_half_imported(app
     assert [m.outcome for m in refused] == [Outcome.REFUSED, Outcome.REFUSED]
     assert all(m.direction is Direction.INCOMING and m.file.data for m in refused)
     assert db.session.scalar(select(db.func.count(Agency.id))) == 2
+
+
+def test_the_administrator_reads_what_was_refused_and_why(app, client, login_as, tmp_path):
+    folder = tmp_path / "exchange"
+    (folder / "incoming").mkdir(parents=True)
+    (folder / "incoming" / "sai-dinh-dang.edxml").write_bytes(b"<edXML><khong-dong>")
+    _sweep(app, folder)
+    admin = make_user(roles=(Role.ADMIN,))
+    db.session.commit()
+    login_as(admin)
+    page = client.get("/admin/exchange/?refused=1").get_data(as_text=True)
+    assert "sai-dinh-dang.edxml" in page and "Gói tin không phải XML hợp lệ" in page
+    message = db.session.scalar(select(ExchangeMessage))
+    download = client.get(f"/admin/exchange/{message.id}/package")
+    assert download.data == b"<edXML><khong-dong>"
