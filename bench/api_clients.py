@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import migrated_database  # noqa: E402
 from bench.deadline_rush import start_gunicorn  # noqa: E402
+from bench.pages import cpu_seconds  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -203,7 +204,10 @@ def main() -> None:
         url, env = migrated_database(cluster, "api", COMMENTFLOW_API_RATE_LIMIT="600")
         round_id, secrets = seed(url, args.agencies)
         gunicorn, base = start_gunicorn(env, _free_port(), args.workers)
+        server_before, client_before = cpu_seconds(gunicorn.pid), time.process_time()
         results = run(base, round_id, secrets, args.clients, args.comments)
+        server_cpu = cpu_seconds(gunicorn.pid) - server_before
+        client_cpu = time.process_time() - client_before
         submitted, comments = stored(url)
         seconds = results["seconds"]
         print(json.dumps({
@@ -211,6 +215,8 @@ def main() -> None:
             "gunicorn_workers": args.workers, "calls": len(results["latencies"]),
             "seconds": round(seconds, 1),
             "calls_per_second": round(len(results["latencies"]) / seconds, 1),
+            "server_cpu_ms_per_call": round(server_cpu * 1000 / len(results["latencies"]), 1),
+            "client_cpu_share": round(client_cpu / (client_cpu + server_cpu), 2),
             "submissions_per_second": round(results["submissions_acknowledged"] / seconds, 1),
             "p50_ms": _ms(results["latencies"], 50), "p95_ms": _ms(results["latencies"], 95),
             "p99_ms": _ms(results["latencies"], 99),
