@@ -89,7 +89,10 @@ def _request(round_id: int):
 
 
 def _current_response(recipient):
-    return services.editable_response(recipient) or services.submitted_response(recipient)
+    """The answer being drafted, else the last one sent (one query for both)."""
+    answers = services.responses_of(recipient)
+    return next((r for r in answers if r.is_editable), None) or \
+        next((r for r in reversed(answers) if r.is_submitted), None)
 
 
 @bp.route("/inbox/<int:round_id>")

@@ -1,6 +1,10 @@
 """The plain dictionaries the API's schemas dump: rounds, requests, answers and outlines."""
+from sqlalchemy import select
+
 from commentflow.core.clock import configured_zone
 from commentflow.core.paging import PageInfo
+from commentflow.drafts.models import DraftSection
+from commentflow.extensions import db
 from commentflow.responses.tracker import STATE_LABELS
 from commentflow.signatures.services import checks_of, describe
 
@@ -32,9 +36,11 @@ def outline(round_) -> dict:
                          for v in round_.versions for s in v.sections]}
 
 
-def comment(comment) -> dict:
-    return {"id": comment.id, "section_id": comment.section_id,
-            "section_key": comment.section.key if comment.section else None,
+def comment(comment, keys: dict | None = None) -> dict:
+    """keys: section id → key, when a caller has them for many comments at once."""
+    key = keys.get(comment.section_id) if keys is not None else \
+        (comment.section.key if comment.section else None)
+    return {"id": comment.id, "section_id": comment.section_id, "section_key": key,
             "text": comment.text, "proposed_wording": comment.proposed_wording,
             "reason": comment.reason, "revision": comment.revision,
             "author": comment.author.full_name, "updated_at": comment.updated_at}
@@ -49,12 +55,15 @@ def response(response) -> dict | None:
     if response is None:
         return None
     check = checks_of([response.scan_file_id]).get(response.scan_file_id)
+    comments = [c for c in response.comments if c.deleted_at is None]
+    keys = dict(db.session.execute(select(DraftSection.id, DraftSection.key).where(
+        DraftSection.id.in_({c.section_id for c in comments if c.section_id} or {0}))).all())
     return {"signature": signature(check), "id": response.id, "state": response.state.value,
             "kind": response.kind.value,
             "reply_number": response.reply_number, "reply_notation": response.reply_notation,
             "reply_date": response.reply_date, "submitted_at": response.submitted_at,
             "entered_by_lead": response.entered_by_lead,
-            "comments": [comment(c) for c in response.comments if c.deleted_at is None]}
+            "comments": [comment(c, keys) for c in comments]}
 
 
 def request_summary(recipient, state) -> dict:

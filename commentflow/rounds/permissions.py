@@ -1,5 +1,6 @@
 """Who may see and change a round: its lead office; and each recipient agency, once sent."""
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from commentflow.accounts.models import Role, User
 from commentflow.extensions import db
@@ -25,10 +26,14 @@ def can_follow_round(user: User | None, round_: Round) -> bool:
     return can_list_rounds(user) and user.agency_id == round_.agency_id
 
 
-def recipient_for(user: User | None, round_: Round) -> RoundRecipient | None:
-    """The user's agency's place among the recipients of a sent round, if any."""
-    if user is None or not user.is_active or round_.state is RoundState.DRAFT:
+def sent_recipient(user: User | None, round_id: int) -> RoundRecipient | None:
+    """The user's agency's place among the recipients of a sent round, if any, with its round,
+    in one statement: by its key, not the round's whole list (500 recipients), and the round
+    with it (every request of an agency's pages and API calls starts here)."""
+    if user is None or not user.is_active:
         return None
-    # One row by its key, not the round's whole list (500 recipients on every autosave).
-    return db.session.scalar(select(RoundRecipient).where(
-        RoundRecipient.round_id == round_.id, RoundRecipient.agency_id == user.agency_id))
+    return db.session.scalar(
+        select(RoundRecipient).join(Round, Round.id == RoundRecipient.round_id)
+        .where(RoundRecipient.round_id == round_id, RoundRecipient.agency_id == user.agency_id,
+               Round.state != RoundState.DRAFT)
+        .options(contains_eager(RoundRecipient.round)))

@@ -23,7 +23,7 @@ from commentflow.rounds.permissions import (
     can_create_rounds,
     can_follow_round,
     can_manage_round,
-    recipient_for,
+    sent_recipient,
 )
 
 
@@ -407,11 +407,10 @@ def recipient_names(round_: Round) -> list[tuple[int, str]]:
 
 
 def get_round_for_recipient(round_id: int, *, viewer) -> tuple[Round, RoundRecipient]:
-    round_ = db.session.get(Round, round_id)
-    recipient = recipient_for(viewer, round_) if round_ is not None else None
+    recipient = sent_recipient(viewer, round_id)
     if recipient is None:
         raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
-    return round_, recipient
+    return recipient.round, recipient
 
 
 def lead_rounds(agency_id: int) -> list[Round]:

@@ -239,7 +239,7 @@ def test_an_agencys_own_place_is_found_without_loading_every_recipient(app, lead
     """Every /inbox/<id> request (each autosave) loaded the round's whole recipient list."""
     from sqlalchemy import event
 
-    from commentflow.rounds.permissions import recipient_for
+    from commentflow.rounds.permissions import sent_recipient
 
     round_ = make_round(lead, agencies, open_=True)
     reader = make_user(agency=agencies[1])
@@ -249,8 +249,10 @@ def test_an_agencys_own_place_is_found_without_loading_every_recipient(app, lead
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        found = recipient_for(reader, round_)
+        found = sent_recipient(reader, round_.id)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert found.agency_id == agencies[1].id and "recipients" not in round_.__dict__
-    assert len(statements) == 1
+    assert found.round is round_ and len(statements) == 1
+    draft = make_round(lead, agencies)
+    assert sent_recipient(reader, draft.id) is None  # not sent yet: not theirs to see
