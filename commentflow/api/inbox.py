@@ -15,6 +15,7 @@ from commentflow.api.schemas import (
     AssignmentSchema,
     CommentIn,
     CommentSchema,
+    CommentsIn,
     CommentUpdateIn,
     InboxPageSchema,
     OutlineSchema,
@@ -198,6 +199,27 @@ def create_comment(args, round_id: int):
     comment = services.save_comment(working, _data(args), actor=actor(), now=now)
     _commit()
     return presenting.comment(comment)
+
+
+@bp.route("/inbox/<int:round_id>/comments/batch", methods=["POST"])
+@token_required(RESPOND)
+@bp.arguments(CommentsIn)
+@bp.response(201, CommentSchema(many=True))
+def create_comments(args, round_id: int):
+    """Several comments at once, as an e-office system holds them: all are saved, or none
+    (the first refused one is named in the message)."""
+    _round, recipient = _request(round_id)
+    now = now_utc()
+    working = services.working_response(recipient, actor=actor(), now=now)
+    saved = []
+    for number, item in enumerate(args["comments"], start=1):
+        try:
+            saved.append(services.save_comment(working, _data(item), actor=actor(), now=now))
+        except ValidationFailed as refused:
+            raise ValidationFailed(_("Ý kiến thứ %(n)d: %(message)s", n=number,
+                                     message=refused.message)) from None
+    _commit()
+    return [presenting.comment(c) for c in saved]
 
 
 def _comment(recipient, comment_id: int) -> Comment:

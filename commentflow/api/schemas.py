@@ -160,6 +160,12 @@ class CommentIn(ma.Schema):
     reason = ma.fields.String(load_default="")
 
 
+class CommentsIn(ma.Schema):
+    comments = ma.fields.List(ma.fields.Nested(CommentIn), required=True,
+                              validate=ma.validate.Length(min=1, max=500), metadata={
+                                  "description": "Tất cả được lưu, hoặc không ý kiến nào"})
+
+
 class CommentUpdateIn(CommentIn):
     revision = ma.fields.Integer(required=True)
 

@@ -102,6 +102,8 @@ ENDPOINTS = [
      {"json": {"handler": "chuyenvien.own"}}),
     ("POST", "/api/v1/inbox/{round_id}/comments", RESPOND, "recipient",
      {"json": {"text": "Đề nghị bổ sung."}}),
+    ("POST", "/api/v1/inbox/{round_id}/comments/batch", RESPOND, "recipient",
+     {"json": {"comments": [{"text": "Một."}, {"text": "Hai."}]}}),
     ("PUT", "/api/v1/inbox/{round_id}/comments/{comment_id}", RESPOND, "recipient",
      {"json": {"text": "Sửa lại.", "revision": 1}}),
     ("DELETE", "/api/v1/inbox/{round_id}/comments/{comment_id}", RESPOND, "recipient", None),

@@ -163,3 +163,23 @@ def test_refusals_are_clear_and_in_the_callers_language(client, round_world):
     assert not_pdf.status_code == 422 and "PDF" in not_pdf.get_json()["message"]
     assert client.get("/api/v1/inbox", headers=own).get_json()["items"][0]["state"] == "sent"
     assert client.get("/api/v1/nowhere", headers=own).get_json()["code"] == 404
+
+
+def test_comments_sent_together_are_saved_together_or_not_at_all(client, round_world):
+    w, rid = round_world, round_world["round_id"]
+    own = bearer(w["respond"])
+    refused = client.post(f"/api/v1/inbox/{rid}/comments/batch", headers=own, json={
+        "comments": [{"text": "Ý kiến một.", "section_id": w["sections"]["I.1.a"]},
+                     {"text": "Ý kiến về một mục lạ.", "section_id": 10**6}]})
+    assert refused.status_code == 422
+    assert refused.get_json()["message"].startswith("Ý kiến thứ 2: ")
+    nothing = client.get(f"/api/v1/inbox/{rid}/response", headers=own)
+    assert nothing.status_code == 404  # not even an empty answer was started
+    saved = client.post(f"/api/v1/inbox/{rid}/comments/batch", headers=own, json={
+        "comments": [{"text": "Ý kiến một.", "section_id": w["sections"]["I.1.a"]},
+                     {"text": "Ý kiến chung."}]})
+    assert saved.status_code == 201
+    assert [(c["section_key"], c["text"]) for c in saved.get_json()] == [
+        ("I.1.a", "Ý kiến một."), (None, "Ý kiến chung.")]
+    assert len(client.get(f"/api/v1/inbox/{rid}/response",
+                          headers=own).get_json()["comments"]) == 2

@@ -205,6 +205,7 @@ MATRIX = {
         ("api_inbox.request_detail", "GET"), ("api_inbox.outline", "GET"),
         ("api_inbox.response", "GET"), ("api_inbox.register", "POST"),
         ("api_inbox.assign", "POST"), ("api_inbox.create_comment", "POST"),
+        ("api_inbox.create_comments", "POST"),
         ("api_inbox.update_comment", "PUT"), ("api_inbox.delete_comment", "DELETE"),
         ("api_inbox.submit", "POST"), ("api_rounds.rounds", "GET"),
         ("api_rounds.round_detail", "GET"), ("api_rounds.recipients", "GET"),
