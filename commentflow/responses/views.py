@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from commentflow.accounts.models import User
 from commentflow.core.clock import configured_zone, now_utc
-from commentflow.core.dates import local_today
+from commentflow.core.dates import local_today, to_local
 from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.converting import as_requested
@@ -97,8 +97,14 @@ def panel_context(round_, recipient) -> dict:
     if assignment and request.method == "GET":
         assign_form.coordinator_ids.data = [u.id for u in assignment.coordinators]
     registration = services.registration_of(recipient)
-    year = local_today(now_utc(), configured_zone()).year
-    register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year))
+    zone = configured_zone()
+    year = local_today(now_utc(), zone).year
+    # Proposed: the day the request reached the agency's inbox (sent here, or received from
+    # the document exchange), as the clerk's register records it, and the next free number.
+    arrived = to_local(round_.opened_at, zone).date() if round_.opened_at else \
+        local_today(now_utc(), zone)
+    register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year),
+                                 received_on=arrived)
     responses = services.responses_of(recipient)
     checks = checks_of(r.scan_file_id for r in responses)
     return {

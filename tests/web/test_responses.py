@@ -1,5 +1,6 @@
 """Agency answers through HTTP: the whole flow, autosave JSON, conflicts, privacy, paper replies."""
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -321,3 +322,14 @@ def test_an_autosave_reads_nothing_back_after_saving(app, login_as, world):
     assert saved.status_code == 201 and saved.json["revision"] == 1
     insert = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO COMMENTS"))
     assert [s for s in seen[insert + 1:] if not s.startswith("INSERT INTO AUDIT")] == []
+
+
+def test_the_register_proposes_the_day_the_request_arrived(app, login_as, world):
+    # Sent on 28/6 at 23:30 in Hà Nội (16:30 UTC): the register says 28/06, whatever the
+    # server's clock zone.
+    world["round"].opened_at = datetime(2024, 6, 28, 16, 30, tzinfo=UTC)
+    db.session.commit()
+    page = _client(app, login_as, world["clerk"]).get(f"/inbox/{world['round'].id}")
+    html = page.get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="received_on"[^>]*>', html).group(0)
+    assert 'value="28/06/2024"' in field
