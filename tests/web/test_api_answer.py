@@ -137,8 +137,15 @@ def test_another_agency_cannot_see_or_touch_unsent_work(client, round_world):
 def test_refusals_are_clear_and_in_the_callers_language(client, round_world):
     w, rid = round_world, round_world["round_id"]
     own = bearer(w["respond"])
-    missing = client.post(f"/api/v1/inbox/{rid}/comments", headers=own, json={})
-    assert missing.status_code == 422 and "text" in missing.get_json()["errors"]["json"]
+    missing = client.post(f"/api/v1/inbox/{rid}/comments", headers=own, json={"tex": "x"})
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"]["json"] == {
+        "text": ["Thiếu trường bắt buộc."], "tex": ["Trường không có trong tài liệu API."]}
+    wrong = client.post(f"/api/v1/inbox/{rid}/registration", json={"number": "mười",
+                        "received_on": "8/7/2024"}, headers=bearer(w["respond"], **{
+                            "Accept-Language": "en"}))
+    assert wrong.get_json()["errors"]["json"] == {
+        "number": ["Must be an integer."], "received_on": ["Invalid date (YYYY-MM-DD)."]}
     too_long = client.post(f"/api/v1/inbox/{rid}/comments", headers=own,
                            json={"text": "x" * (MAX_COMMENT_CHARS + 1)})
     assert too_long.status_code == 422
