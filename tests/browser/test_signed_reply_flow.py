@@ -1,6 +1,5 @@
 """Browser flow of a signed reply: the leader sends "thống nhất" with the PDF signed by the
 agency's signing tool; the agency and the lead office see the signature checked."""
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -17,9 +16,7 @@ def test_a_signed_reply_shows_its_signature_to_both_offices(page, live_server, b
     (tmp_path / "roots" / "ca.pem").write_bytes(authority.pem())
     live_server.app.config["TRUST_ROOTS_DIR"] = str(tmp_path / "roots")
     signed = tmp_path / "cong-van-2712.pdf"
-    signer = authority.signer("Trần Văn Minh", "Sở Tài chính")
-    with ThreadPoolExecutor(1) as pool:  # pyHanko runs its own event loop; Playwright's runs here
-        signed.write_bytes(pool.submit(signer.sign, blank_pdf()).result())
+    signed.write_bytes(authority.signer("Trần Văn Minh", "Sở Tài chính").sign(blank_pdf()))
     round_id = _open_demo_round(live_server.app)
 
     log_in(page, live_server, "minh.stc")
