@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from commentflow.directory.views import bp as directory_bp
     from commentflow.drafts.views import bp as drafts_bp
     from commentflow.exchange.views import bp as exchange_bp
+    from commentflow.exchange.views import downloads as exchange_downloads_bp
     from commentflow.home.views import bp as home_bp
     from commentflow.notifications.views import admin_bp as outbox_admin_bp
     from commentflow.notifications.views import bp as notifications_bp
@@ -113,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, accounts_bp, users_admin_bp, api_tokens_bp, directory_bp,
                       audit_bp, drafts_bp, rounds_bp, inbox_bp, responses_bp, notifications_bp,
                       outbox_admin_bp, consolidation_bp, published_bp, answers_bp, reminders_bp,
-                      revisions_bp, exchange_bp):
+                      revisions_bp, exchange_bp, exchange_downloads_bp):
         app.register_blueprint(blueprint)
 
 

@@ -186,6 +186,8 @@ MATRIX = {
     ("outbox_admin.failures_page", "GET"): ADMIN,
     ("exchange.index", "GET"): ADMIN,
     ("exchange.package", "GET"): ADMIN,
+    ("exchange_downloads.request_package", "GET"): LEAD_SCOPED,
+    ("exchange_downloads.reply_package", "GET"): RECIPIENT,
     ("consolidation.workspace", "GET"): LEAD_SCOPED,
     ("consolidation.report_docx", "GET"): LEAD_SCOPED,
     ("consolidation.report_xlsx", "GET"): LEAD_SCOPED,

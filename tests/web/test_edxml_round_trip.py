@@ -19,6 +19,7 @@ from commentflow.exchange.folders import exchange_sweep
 from commentflow.exchange.models import Direction, ExchangeMessage, Outcome
 from commentflow.extensions import db
 from commentflow.responses.models import Response
+from commentflow.responses.services import ReplyLetter, agree
 from commentflow.rounds.models import Round
 from tests.conftest import _create_schema, make_app
 from tests.factories import make_agency, make_round, make_user
@@ -188,3 +189,27 @@ def test_the_administrator_reads_what_was_refused_and_why(app, client, login_as,
     message = db.session.scalar(select(ExchangeMessage))
     download = client.get(f"/admin/exchange/{message.id}/package")
     assert download.data == b"<edXML><khong-dong>"
+
+
+def test_offices_without_an_adapter_download_their_packages(app, login_as):
+    lead_agency = make_agency(name="Sở Y tế", code="SYT", edoc_code=SYT)
+    commune = make_agency(name="UBND xã", code="XA", edoc_code=XA)
+    lead = make_user(roles=(Role.LEAD_STAFF,), agency=lead_agency)
+    round_ = make_round(lead, [commune], open_=True)
+    leader = make_user(roles=(Role.LEADER,), agency=commune)
+    sent = agree(round_.recipients[0], ReplyLetter("15", "UBND-VP", date(2024, 7, 8)),
+                 actor=leader, now=now_utc())
+    db.session.commit()
+    lead_client = login_as(lead, test_client=app.test_client())
+    request = lead_client.get(f"/rounds/{round_.id}/request.edxml")
+    assert edxml.read_package(request.data, max_bytes=10**7).receivers[0].organ_id == XA
+    assert "request.edxml" in lead_client.get(f"/rounds/{round_.id}").get_data(as_text=True)
+    agency_client = login_as(leader, test_client=app.test_client())
+    reply = agency_client.get(f"/inbox/{round_.id}/responses/{sent.id}/reply.edxml")
+    package = edxml.read_package(reply.data, max_bytes=10**7)
+    assert package.response_for.document_id == f"{SYT},2024/07/02,2159/SYT-TCCB"
+    commune.edoc_code = None
+    db.session.commit()
+    refused = agency_client.get(f"/inbox/{round_.id}/responses/{sent.id}/reply.edxml")
+    assert refused.status_code == 422
+    assert "chưa có mã định danh điện tử" in refused.get_data(as_text=True)
