@@ -4,9 +4,13 @@ refuses anything it does not fully understand, with a reason code and the detail
 
 A package is one XML document: <edXML> holding the <edXMLEnvelope> (a header with the
 MessageHeader or the Status, a body with the manifest of attachments) and <AttachmentEncoded>
-with each attachment in base64, referenced from the manifest by its ContentId."""
+with each attachment in base64, referenced from the manifest by its ContentId. Packages some
+adapters write as MIME (multipart/related: the XML, then each attachment as a part with its
+Content-ID) are read too; packages are written in the single-document form."""
 import base64
 import binascii
+import email
+import email.policy
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -276,7 +280,30 @@ def _read_response_for(node) -> ResponseFor | None:
                        _date(node, "PromulgationDate"), _text(node, "DocumentId", limit=200))
 
 
-def _attachments(root, envelope, max_bytes: int) -> list[Attachment]:
+def _mime(data: bytes) -> tuple[bytes, dict[str, bytes]] | None:
+    """A package sent as MIME (multipart/related, as some exchange adapters write it): the
+    XML part, and the other parts by their Content-ID. None when it is plain XML."""
+    head = data[:2000].lower()
+    if b"content-type:" not in head or b"multipart/" not in head:
+        return None
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    if not message.is_multipart():
+        raise PackageRefused("broken", "MIME")
+    xml, parts = None, {}
+    for part in message.iter_parts():
+        payload = part.get_payload(decode=True) or b""
+        content_id = (part.get("Content-ID") or "").strip().strip("<>")
+        if xml is None and part.get_content_type() in ("text/xml", "application/xml"):
+            xml = payload
+        elif content_id:
+            parts[content_id] = payload
+    if xml is None:
+        raise PackageRefused("missing", "edXML (MIME)")
+    return xml, parts
+
+
+def _attachments(root, envelope, max_bytes: int,
+                 parts: dict[str, bytes] | None = None) -> list[Attachment]:
     manifest = _child(_child(envelope, "edXMLBody", required=False), "edXMLManifest",
                       required=False)
     references = manifest.findall(_N + "Reference") if manifest is not None else []
@@ -290,13 +317,16 @@ def _attachments(root, envelope, max_bytes: int) -> list[Attachment]:
     for reference in references:
         content_id = _text(reference, "ContentId", limit=200).removeprefix("cid:")
         node = encoded.get(content_id)
-        if node is None:
+        if node is not None:
+            try:
+                data = base64.b64decode(
+                    _text(node, "ContentTransferEncoded", limit=max_bytes * 2), validate=True)
+            except (binascii.Error, ValueError):
+                raise PackageRefused("bad_attachment", content_id) from None
+        elif parts is not None and content_id in parts:
+            data = parts[content_id]
+        else:
             raise PackageRefused("attachment_missing", content_id)
-        try:
-            data = base64.b64decode(_text(node, "ContentTransferEncoded", limit=max_bytes * 2),
-                                    validate=True)
-        except (binascii.Error, ValueError):
-            raise PackageRefused("bad_attachment", content_id) from None
         total += len(data)
         if total > max_bytes:
             raise PackageRefused("too_big", content_id)
@@ -310,6 +340,10 @@ def read_package(data: bytes, *, max_bytes: int) -> Letter | Status:
     """The letter or status message of an edXML package, or PackageRefused."""
     if len(data) > max_bytes * 2 + 1_000_000:
         raise PackageRefused("too_big", f"{len(data)} bytes")
+    mime = _mime(data)
+    parts = None
+    if mime is not None:
+        data, parts = mime
     root = _parse(data)
     if root.tag != _N + "edXML":
         raise PackageRefused("not_edxml", str(root.tag)[:100])
@@ -343,7 +377,7 @@ def read_package(data: bytes, *, max_bytes: int) -> Letter | Status:
         due_date=_date(message, "DueDate", required=False),
         steering_type=_int(message, "SteeringType"), priority=_int(other, "Priority"),
         response_for=_read_response_for(_child(message, "ResponseFor", required=False)),
-        attachments=_attachments(root, envelope, max_bytes))
+        attachments=_attachments(root, envelope, max_bytes, parts))
 
 
 def _read_status(node) -> Status:

@@ -1,6 +1,7 @@
 """edXML packages written and read back, and every hostile or malformed package refused with
 its reason (no app, no database)."""
 from datetime import date, datetime
+from email.message import EmailMessage
 
 import pytest
 
@@ -101,3 +102,25 @@ def test_attachment_names_cannot_climb_out_of_a_folder():
         edxml.Attachment("../../etc/cron.d/x", "text/plain", b"x")])), max_bytes=10**6)
     assert "/" not in read.attachments[0].name
     assert read.attachments[0].data == b"x"
+
+
+def test_a_mime_package_reads_like_the_xml_one():
+    """Some exchange adapters write the envelope and each attachment as MIME parts."""
+    written = letter(attachments=[])
+    message = EmailMessage()
+    message["Content-Type"] = "multipart/related"
+    xml = edxml.build_letter(written).replace(
+        b"<edXMLManifest version=\"1.0\"/>",
+        b'<edXMLManifest version="1.0"><Reference><ContentId>cid:du-thao@x</ContentId>'
+        b"<ContentType>application/pdf</ContentType><AttachmentName>du-thao.pdf"
+        b"</AttachmentName><Description>D\xe1\xbb\xb1 th\xe1\xba\xa3o</Description>"
+        b"</Reference></edXMLManifest>")
+    assert b"cid:du-thao@x" in xml
+    message.add_related(xml, maintype="text", subtype="xml", disposition="inline")
+    message.add_related(b"%PDF-1.7 du thao", maintype="application", subtype="pdf",
+                        cid="<du-thao@x>")
+    read = edxml.read_package(message.as_bytes(), max_bytes=10**6)
+    assert read.subject == written.subject
+    assert [(a.name, a.data) for a in read.attachments] == [("du-thao.pdf", b"%PDF-1.7 du thao")]
+    missing = message.as_bytes().replace(b"<du-thao@x>", b"<khac@x>")
+    _refused(missing, "attachment_missing")
