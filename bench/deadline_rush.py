@@ -27,13 +27,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import migrated_database  # noqa: E402
+from bench import migrated_database, open_sample_round  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PASSWORD = "mat-khau-thu-tai-1"
@@ -47,9 +46,7 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
     from commentflow.accounts.passwords import hash_password
     from commentflow.core.clock import now_utc
     from commentflow.directory.models import Agency, AgencyKind
-    from commentflow.drafts.services import create_draft
     from commentflow.extensions import db
-    from commentflow.rounds.services import RoundData, create_round, open_round
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench",
                       "PASSWORD_METHOD": "pbkdf2:sha256:1000"})
@@ -73,17 +70,8 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
                                 role_rows=[UserRole(role=Role.LEADER), UserRole(role=Role.STAFF)]))
             db.session.flush()
             ids.append(agency.id)
-        sample = ROOT / "tests/fixtures/samples/du-thao-ke-hoach-218-kien-giang.txt"
-        draft = create_draft("Kế hoạch", sample.read_bytes(), sample.name, actor=lead, now=now,
-                             max_bytes=10**7)
-        round_ = create_round(RoundData(
-            subject="V/v góp ý dự thảo", place="Kiên Giang", letter_date=now.date(),
-            deadline_at=now + timedelta(days=10), signer_position="Giám đốc",
-            signer_name="A", letter_number="2159", letter_notation="SYT-TCCB",
-            version_ids=[draft.latest_version.id],
-            agency_ids=ids), actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
-        open_round(round_, actor=lead, now=now, zone="Asia/Ho_Chi_Minh")
-        sections = [s.id for s in draft.latest_version.sections if s.is_commentable]
+        round_ = open_sample_round(lead, ids, now=now, place="Kiên Giang")
+        sections = [s.id for s in round_.versions[0].sections if s.is_commentable]
         db.session.commit()
         return round_.id, sections
 
