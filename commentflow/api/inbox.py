@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
-from commentflow.accounts.api_tokens import READ, RESPOND
+from commentflow.accounts.api_tokens import LEAD, READ, RESPOND
 from commentflow.accounts.models import User
 from commentflow.api import presenting
 from commentflow.api.auth import actor, token_required
@@ -50,7 +50,7 @@ def _commit():
 
 
 @bp.route("/me")
-@token_required(READ)
+@token_required(READ, RESPOND, LEAD)
 @bp.response(200, TokenInfoSchema)
 def me():
     """The calling token: its name, agency, scopes and rate limit."""

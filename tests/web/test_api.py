@@ -90,7 +90,7 @@ def test_calls_without_a_live_token_are_refused(app, client, login_as, world):
 
 #: (method, url, scope it needs, whose object: "recipient" or "lead", body)
 ENDPOINTS = [
-    ("GET", "/api/v1/me", READ, None, None),
+    ("GET", "/api/v1/me", (READ, RESPOND, LEAD), None, None),  # any token knows itself
     ("GET", "/api/v1/agency/users", READ, None, None),
     ("GET", "/api/v1/inbox", READ, None, None),
     ("GET", "/api/v1/inbox/{round_id}", READ, "recipient", None),
