@@ -33,13 +33,17 @@ def import_and_commit(data: bytes, filename: str, *, now, zone: str,
     try:
         message = services.receive_package(data, filename, now=now, zone=zone,
                                            agency_id=agency_id)
+        db.session.commit()
+    except IntegrityError:  # the same package, applied meanwhile by another process
+        db.session.rollback()
+        return services.receive_package(data, filename, now=now, zone=zone,
+                                        agency_id=agency_id), True
     except (edxml.PackageRefused, DomainError) as error:
         db.session.rollback()
         message = services.record_refusal(data, filename, services.refusal_reason(error),
                                           now=now)
         db.session.commit()
         return message, False
-    db.session.commit()
     return message, True
 
 
@@ -62,8 +66,16 @@ def receive_folder(base: Path, *, now, zone: str) -> dict:
         except FileNotFoundError:
             continue
         data = claimed.read_bytes() if claimed.stat().st_size <= limit else b""
-        message, applied = import_and_commit(data or b"<too-big/>", path.name, now=now,
-                                             zone=zone)
+        try:
+            message, applied = import_and_commit(data or b"<too-big/>", path.name, now=now,
+                                                 zone=zone)
+        except Exception:  # a fault of ours: the file is set aside, not left claimed forever
+            log.exception("edXML package %s could not be applied", path.name)
+            db.session.rollback()
+            message, applied = services.record_refusal(
+                data, path.name, "Lỗi máy chủ khi nhận gói tin; hãy báo quản trị hệ thống.",
+                now=now), False
+            db.session.commit()
         target = folders["done" if applied else "refused"] / path.name
         claimed.replace(target)
         if not applied:

@@ -14,8 +14,8 @@ from commentflow.accounts.api_tokens import LEAD, READ, RESPOND
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.models import Agency
-from commentflow.exchange import edxml
-from commentflow.exchange.folders import exchange_sweep
+from commentflow.exchange import edxml, services
+from commentflow.exchange.folders import exchange_sweep, import_and_commit
 from commentflow.exchange.models import Direction, ExchangeMessage, Outcome
 from commentflow.extensions import db
 from commentflow.responses.models import Response
@@ -213,3 +213,23 @@ def test_offices_without_an_adapter_download_their_packages(app, login_as):
     refused = agency_client.get(f"/inbox/{round_.id}/responses/{sent.id}/reply.edxml")
     assert refused.status_code == 422
     assert "chưa có mã định danh điện tử" in refused.get_data(as_text=True)
+
+
+def test_a_package_applied_by_two_schedulers_at_once_counts_once(app, monkeypatch):
+    lead_agency = make_agency(name="Sở Y tế", code="SYT", edoc_code=SYT)
+    commune = make_agency(name="UBND xã", code="XA", edoc_code=XA)
+    round_ = make_round(make_user(roles=(Role.LEAD_STAFF,), agency=lead_agency), [commune],
+                        open_=True)
+    db.session.commit()
+    package = services.status_package(round_.recipients[0], edxml.REGISTERED, "Đã vào sổ",
+                                      now=now_utc(), zone=configured_zone())
+    first, applied = import_and_commit(package, "s.edxml", now=now_utc(), zone="Asia/Ho_Chi_Minh")
+    assert applied
+    # The other scheduler read the package before this one committed: it does not see it.
+    real_seen = services._seen
+    calls = []
+    monkeypatch.setattr(services, "_seen", lambda key: calls.append(key) or (
+        real_seen(key) if len(calls) > 1 else None))
+    again, applied = import_and_commit(package, "s.edxml", now=now_utc(), zone="Asia/Ho_Chi_Minh")
+    assert applied and again.id == first.id
+    assert db.session.scalar(select(db.func.count(ExchangeMessage.id))) == 1
