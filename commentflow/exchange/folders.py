@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from commentflow.accounts.models import User
 from commentflow.core.errors import DomainError
@@ -106,7 +107,8 @@ def _due(now, zone: str, imported: set[int]):
     people = _agencies_with_people()
     rounds = db.session.scalars(select(Round).join(Agency, Agency.id == Round.agency_id).where(
         Agency.edoc_code.is_not(None),
-        or_(Round.state == RoundState.OPEN, Round.id.in_(imported or {0}))))
+        or_(Round.state == RoundState.OPEN, Round.id.in_(imported or {0})))
+        .options(selectinload(Round.recipients).joinedload(RoundRecipient.agency)))
     for round_ in rounds:
         for recipient in round_.recipients:
             if not recipient.agency.edoc_code:
