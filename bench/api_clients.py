@@ -206,9 +206,12 @@ def main() -> None:
         url, env = migrated_database(cluster, "api", COMMENTFLOW_API_RATE_LIMIT="600")
         round_id, secrets = seed(url, args.agencies)
         gunicorn, base = start_gunicorn(env, _free_port(), args.workers)
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         server_before, client_before = cpu_seconds(gunicorn.pid), time.process_time()
+        database_before = cpu_seconds(postmaster)
         results = run(base, round_id, secrets, args.clients, args.comments, args.batch)
         server_cpu = cpu_seconds(gunicorn.pid) - server_before
+        database_cpu = cpu_seconds(postmaster) - database_before
         client_cpu = time.process_time() - client_before
         submitted, comments = stored(url)
         seconds = results["seconds"]
@@ -218,6 +221,7 @@ def main() -> None:
             "seconds": round(seconds, 1),
             "calls_per_second": round(len(results["latencies"]) / seconds, 1),
             "server_cpu_ms_per_call": round(server_cpu * 1000 / len(results["latencies"]), 1),
+            "database_cpu_ms_per_call": round(database_cpu * 1000 / len(results["latencies"]), 1),
             "client_cpu_share": round(client_cpu / (client_cpu + server_cpu), 2),
             "submissions_per_second": round(results["submissions_acknowledged"] / seconds, 1),
             "p50_ms": _ms(results["latencies"], 50), "p95_ms": _ms(results["latencies"], 95),

@@ -32,7 +32,7 @@ from commentflow.responses.permissions import (
     can_draft,
     can_register,
 )
-from commentflow.rounds.models import RoundRecipient, RoundState
+from commentflow.rounds.models import RoundRecipient, RoundState, round_versions
 from commentflow.rounds.permissions import can_manage_round
 from commentflow.signatures.services import check_stored_pdf
 from commentflow.storage.services import store_file
@@ -228,13 +228,19 @@ def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
     return response
 
 
-def _check_section(response: Response, section_id: int | None) -> None:
+def _check_section(response: Response, section_id: int | None) -> DraftSection | None:
     if section_id is None:
-        return
-    section = db.session.get(DraftSection, section_id)
-    version_ids = {v.id for v in response.recipient.round.versions}
-    if section is None or section.version_id not in version_ids or not section.is_commentable:
+        return None
+    # The section and its round's draft in one statement (every autosave runs it); the
+    # section stays in the session, where the comment finds it.
+    section = db.session.scalar(
+        select(DraftSection).join(round_versions,
+                                  round_versions.c.version_id == DraftSection.version_id)
+        .where(DraftSection.id == section_id,
+               round_versions.c.round_id == response.recipient.round_id))
+    if section is None or not section.is_commentable:
         raise ValidationFailed(_("Mục này không thuộc dự thảo của đợt lấy ý kiến."))
+    return section
 
 
 def _check_lengths(*texts: str) -> None:
@@ -264,13 +270,14 @@ def save_comment(response: Response, data: CommentData, *, actor, now,
     text = normalize_multiline(data.text)
     if not text:
         raise ValidationFailed(_("Nội dung góp ý không được để trống."))
-    _check_section(response, data.section_id)
+    section = _check_section(response, data.section_id)
     proposed, reason = normalize_multiline(data.proposed_wording), normalize_multiline(data.reason)
     _check_lengths(text, proposed, reason)
     if comment is None:
         comment = Comment(response_id=response.id, section_id=data.section_id, text=text,
                           proposed_wording=proposed, reason=reason, author_id=actor.id,
                           created_at=now, updated_at=now)
+        comment.section = section  # held: the answer shows its key without reading it again
         db.session.add(comment)
         db.session.flush()
         return comment
