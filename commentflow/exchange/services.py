@@ -287,7 +287,7 @@ def _receive_reply(letter: edxml.Letter, data, filename, *, now, agency_id):
     response = record_paper_reply(recipient, ReplyLetter(
         letter.code_number, letter.code_notation, letter.promulgation_date,
         (scan.data, scan.name if scan.name.lower().endswith(".pdf") else scan.name + ".pdf")
-        if scan else None), comments, actor=account, now=now)
+        if scan else None), comments, actor=account, now=now, typed_by_lead=False)
     message = _record(PackageKind.REPLY, key, letter.document_id, data, filename, now=now,
                       round_=round_, recipient=recipient, response=response, actor=account)
     if structured is None:

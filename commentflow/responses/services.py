@@ -441,8 +441,11 @@ def agree(recipient: RoundRecipient, letter: ReplyLetter, *, actor, now) -> Resp
 
 
 def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
-                       comments: list[CommentData], *, actor, now) -> Response:
-    """The lead office types in a reply that came by paper or e-office, on the agency's behalf."""
+                       comments: list[CommentData], *, actor, now,
+                       typed_by_lead: bool = True) -> Response:
+    """The lead office types in a reply that came by paper or e-office, on the agency's behalf;
+    with typed_by_lead False, a reply that arrived as data (an edXML package) is recorded the
+    same way but not marked as typed by the lead office."""
 
     round_ = recipient.round
     if not can_manage_round(actor, round_):
@@ -464,4 +467,4 @@ def record_paper_reply(recipient: RoundRecipient, letter: ReplyLetter,
     db.session.flush()
     db.session.expire(response, ["comments"])
     kind = ResponseKind.COMMENTS if response.comments else ResponseKind.AGREED
-    return _finish(response, letter, kind, actor=actor, now=now, by_lead=True)
+    return _finish(response, letter, kind, actor=actor, now=now, by_lead=typed_by_lead)

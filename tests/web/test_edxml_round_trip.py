@@ -131,6 +131,7 @@ def test_request_and_reply_travel_between_two_instances(app, client, agency_app,
     answer = client.get(f"/api/v1/rounds/{round_id}/responses/{row['response_id']}",
                         headers=bearer(lead_token)).get_json()
     assert answer["comments"][0]["section_key"] == "I.1.a"
+    assert answer["entered_by_lead"] is False  # it came as data, nobody typed it
     assert answer["comments"][0]["proposed_wording"] == "…100% trạm y tế xã…"
     db.session.expire_all()
     response = db.session.get(Response, row["response_id"])
