@@ -230,13 +230,20 @@ def _check_concerns(agency_id: int | None, *agencies) -> None:
         raise NotFound(_("Gói tin này không gửi cho cơ quan, đơn vị của khóa API."))
 
 
+def _answering(request_id: str, sender: edxml.Organ, agency_id: int | None):
+    """The round a reply or status answers, and the sender's place among its recipients; a
+    call through the API may only bring packages for its own lead office."""
+    round_ = _round_for(request_id)
+    recipient = _recipient_from(round_, sender)
+    _check_concerns(agency_id, round_.agency)
+    return round_, recipient
+
+
 def _receive_status(status: edxml.Status, data, filename, *, now, agency_id):
     key = f"in:status:{status.response_for.document_id}:{status.sender.organ_id}:{status.code}"
     if (seen := _seen(key)) is not None:
         return seen
-    round_ = _round_for(status.response_for.document_id)
-    recipient = _recipient_from(round_, status.sender)
-    _check_concerns(agency_id, round_.agency)
+    round_, recipient = _answering(status.response_for.document_id, status.sender, agency_id)
     recipient.exchange_status, recipient.exchange_status_at = status.code, now
     if status.code == edxml.RECEIVED and recipient.opened_at is None:
         recipient.opened_at = now
@@ -275,9 +282,7 @@ def _receive_reply(letter: edxml.Letter, data, filename, *, now, agency_id):
     key = f"in:letter:{letter.document_id}"
     if (seen := _seen(key)) is not None:
         return seen
-    round_ = _round_for(letter.response_for.document_id)
-    recipient = _recipient_from(round_, letter.sender)
-    _check_concerns(agency_id, round_.agency)
+    round_, recipient = _answering(letter.response_for.document_id, letter.sender, agency_id)
     structured = _structured_comments(letter, round_)
     comments = structured[0] if structured else []
     if structured and structured[1] == ResponseKind.AGREED.value:
