@@ -78,10 +78,12 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
 
 def start_gunicorn(env: dict, port: int, workers: int, module: str = "app:app",
                    extra: tuple[str, ...] = ()):
-    """gunicorn serving `module` on a loopback port; returns (process, base URL) once it
-    answers (any HTTP status: it is up)."""
+    """gunicorn serving `module` on a loopback port with the deployment's settings
+    (deploy/gunicorn.conf.py); returns (process, base URL) once it answers (any HTTP status:
+    it is up)."""
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers),
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py",
+         "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, module],
         cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"

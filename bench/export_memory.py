@@ -2,10 +2,12 @@
 time goes.
 
 Starts a throwaway PostgreSQL, seeds bench/consolidation.py's round (300 sections, 500
-agencies, 20,000 comments), serves the app with gunicorn and one sync worker (so every
-request lands in the same process), signs the lead office in and downloads, in turn, the
-report .docx, the report .xlsx, the draft with margin comments and the tracker .xlsx. After
-each download it reads the worker's resident memory (VmRSS) and its peak (VmHWM) from /proc.
+agencies, 20,000 comments), serves the app with gunicorn as deployed (deploy/gunicorn.conf.py)
+and one sync worker (so every request lands in one process at a time), signs the lead office
+in and downloads, in turn, the report .docx, the report .xlsx, the draft with margin comments
+and the tracker .xlsx. After each download it reads the resident memory (VmRSS) and peak
+(VmHWM) from /proc of the worker that will serve the next request (gunicorn replaces a
+worker that has sent a large export: the line says so).
 
 Then, in this process (its start-up objects frozen, as app.py does in each worker), it times
 gathering the report's data against building each file from it (best of 3), at 20,000 and
@@ -54,8 +56,16 @@ def _memory(pid: int) -> tuple[int, int]:
 
 
 def _worker_of(master: int) -> int:
-    with open(f"/proc/{master}/task/{master}/children") as children:
-        return int(children.read().split()[0])
+    """The master's one worker; after a large export gunicorn replaces it (deploy/
+    gunicorn.conf.py), so this waits for the new one to be up."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with open(f"/proc/{master}/task/{master}/children") as children:
+            pids = children.read().split()
+        if pids:
+            return int(pids[0])
+        time.sleep(0.05)
+    raise RuntimeError("no gunicorn worker")
 
 
 def _set_password(url: str) -> None:
@@ -102,9 +112,12 @@ def worker_memory(cluster) -> None:
             size = len(get(path.format(id=round_id)))
             seconds = time.perf_counter() - started
             time.sleep(0.5)  # the worker closes the response (and gives memory back) after
-            rss, peak = _memory(worker)
+            serving = _worker_of(server.pid)
+            rss, peak = _memory(serving)
+            replaced = " (worker replaced)" if serving != worker else ""
+            worker = serving
             print(f"  {'after ' + label:<44}{rss:>6} now {peak:>6} peak"
-                  f"   {seconds:5.2f} s, {size // 1024} KiB")
+                  f"   {seconds:5.2f} s, {size // 1024} KiB{replaced}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -136,6 +136,9 @@ class Config:
     BASE_URL = os.environ.get("COMMENTFLOW_BASE_URL", "http://127.0.0.1:5000")
 
     PAGE_SIZE = 50
+    #: A download at least this large (an export of a large round) gives its memory back once
+    #: sent; under deploy/gunicorn.conf.py its worker is then replaced.
+    LARGE_DOWNLOAD_BYTES = int(os.environ.get("COMMENTFLOW_LARGE_DOWNLOAD_KB", "256")) * 1024
     #: The folder wired to the e-office adapter (incoming/, outgoing/, done/, refused/);
     #: unset: no folder exchange (packages can still go through the API).
     EXCHANGE_DIR = os.environ.get("COMMENTFLOW_EXCHANGE_DIR") or None

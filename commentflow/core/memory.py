@@ -4,8 +4,9 @@ import ctypes.util
 import gc
 from functools import lru_cache
 
-#: Downloads at least this large were built from a large round: worth a collection.
-LARGE_DOWNLOAD = 256 * 1024
+#: Set in a request's WSGI environ when its worker should be replaced once the response is
+#: sent; deploy/gunicorn.conf.py's post_request hook reads it.
+RETIRE_WORKER = "commentflow.retire_worker"
 
 
 @lru_cache(maxsize=1)
@@ -27,3 +28,12 @@ def give_memory_back() -> None:
     if trim is not None:
         trim(0)
 
+
+
+def retire_worker_after(environ: dict) -> None:
+    """Ask the app server to replace this worker once the response is sent: a large export
+    leaves 30 MB or so of fragmented heap behind that no collection gives back, and a
+    fresh worker starts at the size the others run at. Under gunicorn with
+    deploy/gunicorn.conf.py the worker finishes this request and exits, and the master
+    starts another at once; elsewhere (flask run, tests) nothing happens."""
+    environ[RETIRE_WORKER] = True

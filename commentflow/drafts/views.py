@@ -158,7 +158,8 @@ def show(draft_id: int, number: int | None = None):
 def download(draft_id: int, number: int):
     _draft, version = _load(draft_id, number)
     stored = version.file
-    return download_response(stored.data, stored.filename, stored.content_type)
+    return download_response(stored.data, stored.filename, stored.content_type,
+                             built=False)
 
 
 @bp.route("/<int:draft_id>/versions", methods=["POST"])

@@ -47,7 +47,8 @@ def package(message_id: int):
     message = db.get_or_404(ExchangeMessage, message_id)
     if message.file is None:
         abort(404)
-    return download_response(message.file.data, message.file.filename, "application/xml")
+    return download_response(message.file.data, message.file.filename, "application/xml",
+                             built=False)
 
 
 #: The same packages for an office with no exchange adapter: the clerk carries them over.

@@ -57,4 +57,5 @@ def draft_file(round_id: int, version_id: int):
     version = db.session.get(DraftVersion, version_id)
     if version is None or version not in round_.versions:
         abort(404)
-    return download_response(version.file.data, version.file.filename, version.file.content_type)
+    return download_response(version.file.data, version.file.filename, version.file.content_type,
+                             built=False)

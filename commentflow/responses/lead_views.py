@@ -133,7 +133,8 @@ def response_scan(round_id: int, response_id: int):
     answer = _submitted(round_, response_id)
     if answer.scan is None:
         abort(404)
-    return download_response(answer.scan.data, answer.scan.filename, "application/pdf")
+    return download_response(answer.scan.data, answer.scan.filename, "application/pdf",
+                             built=False)
 
 
 def _paper_reply_form(round_, **prefilled) -> PaperReplyForm:

@@ -416,4 +416,5 @@ def scan(round_id: int, response_id: int):
     response = _response(recipient, response_id)
     if response.scan is None or not can_read_response(current_user, response):
         abort(404)
-    return download_response(response.scan.data, response.scan.filename, "application/pdf")
+    return download_response(response.scan.data, response.scan.filename, "application/pdf",
+                             built=False)

@@ -3,9 +3,9 @@ import hashlib
 import io
 import mimetypes
 
-from flask import Response, send_file
+from flask import Response, current_app, request, send_file
 
-from commentflow.core.memory import LARGE_DOWNLOAD, give_memory_back
+from commentflow.core.memory import give_memory_back, retire_worker_after
 from commentflow.core.text import normalize
 from commentflow.extensions import db
 from commentflow.storage.models import StoredFile
@@ -41,16 +41,20 @@ def store_file(data: bytes, filename: str, *, uploaded_by, now) -> StoredFile:
     return stored
 
 
-def download_response(data: bytes, filename: str, content_type: str | None = None) -> Response:
+def download_response(data: bytes, filename: str, content_type: str | None = None, *,
+                      built: bool = True) -> Response:
     """An attachment download: the name, however it was made (a letter's notation, an
     upload), is cleaned, and the header is written by Werkzeug (RFC 6266, UTF-8 name with an
-    ASCII fallback); never cached, since it may hold an agency's work."""
+    ASCII fallback); never cached, since it may hold an agency's work. `built` says the file
+    was made by this request (an export), not read back as it was stored."""
     name = safe_filename(filename)
     response = send_file(io.BytesIO(data), mimetype=content_type or content_type_for(name),
                          as_attachment=True, download_name=name, max_age=0, etag=False,
                          conditional=False)
     response.headers["Cache-Control"] = "no-store"
-    if len(data) >= LARGE_DOWNLOAD:  # an export of a large round: give its memory back
+    if len(data) >= current_app.config["LARGE_DOWNLOAD_BYTES"]:  # an export of a large round
         response.direct_passthrough = False  # a passed-through file never runs on-close hooks
         response.call_on_close(give_memory_back)
+        if built:
+            retire_worker_after(request.environ)
     return response

@@ -1,6 +1,7 @@
 """Two app servers (gunicorn, on two ports) sharing one PostgreSQL, requests alternating
 between them as a load balancer without sticky sessions sends them."""
 import http.client
+import io
 import os
 import re
 import socket
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from commentflow.accounts.models import Role
 from commentflow.extensions import db
@@ -80,9 +82,10 @@ def two_servers(pg_cluster, tmp_path):
         db.engine.dispose()
     ports = [_free_port(), _free_port()]
     servers = [subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "app:app"], cwd=ROOT, env=env, stdout=open(tmp_path / f"server-{port}.log", "w"),
-        stderr=subprocess.STDOUT) for port in ports]
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+        stdout=open(tmp_path / f"server-{port}.log", "w"), stderr=subprocess.STDOUT)
+        for port in ports]
     try:
         for port in ports:
             _wait_until_serving(port)
@@ -136,3 +139,71 @@ def test_a_clerk_signs_in_on_one_server_and_works_on_the_other(two_servers):
     assert status == 302
     status, location, _ = browser.request(first, "GET", round_page)
     assert status == 302 and "/login" in location
+
+
+def _workers_of(master: int) -> list[int]:
+    with open(f"/proc/{master}/task/{master}/children") as children:
+        return [int(pid) for pid in children.read().split()]
+
+
+def test_a_worker_that_sent_a_large_export_is_replaced(pg_cluster, tmp_path):
+    """deploy/gunicorn.conf.py: after an export of at least LARGE_DOWNLOAD_BYTES (1 KiB
+    here) the worker exits once the file is sent and the master forks a fresh one; the
+    download is whole and the next request is served as usual."""
+    url = pg_cluster.create_database("commentflow_worker_recycling")
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SHARED_KEY,
+           "COMMENTFLOW_MAIL_TO_FILES": "1", "COMMENTFLOW_LARGE_DOWNLOAD_KB": "1"}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT,
+                   env=env, check=True, capture_output=True, timeout=300)
+    app = make_app(url, SECRET_KEY=SHARED_KEY)
+    with app.app_context():
+        round_, _recipient, lead = make_sent_round()
+        world = {"round_id": round_.id, "username": lead.username}
+        db.session.commit()
+        db.engine.dispose()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+        stdout=open(tmp_path / "server.log", "w"), stderr=subprocess.STDOUT)
+    try:
+        _wait_until_serving(port)
+        browser = Browser()
+        _, _, login_page = browser.request(port, "GET", "/login")
+        status, _, _ = browser.request(port, "POST", "/login", {
+            "csrf_token": _token(login_page), "username": world["username"],
+            "password": DEFAULT_PASSWORD})
+        assert status == 302
+        tracker = f"/rounds/{world['round_id']}/tracker"
+        status, _, page = browser.request(port, "GET", tracker)
+        assert status == 200
+        before = _workers_of(server.pid)
+        assert len(before) == 1
+
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", tracker + ".xlsx", headers={
+            "Cookie": "; ".join(f"{k}={v}" for k, v in browser.cookies.items())})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        assert response.status == 200 and len(body) >= 1024
+        assert int(response.getheader("Content-Length")) == len(body)
+        assert load_workbook(io.BytesIO(body)).active.max_row >= 2  # a whole workbook
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            after = _workers_of(server.pid)
+            if after and after != before:
+                break
+            time.sleep(0.1)
+        assert after and after != before, "the worker was not replaced"
+        assert "Replacing the worker after a large export" in \
+            (tmp_path / "server.log").read_text()
+        # The fresh worker serves the same session (state lives in the database).
+        status, _, page = browser.request(port, "GET", tracker)
+        assert status == 200 and _token(page)
+        # A small page does not replace it.
+        assert _workers_of(server.pid) == after
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
