@@ -79,7 +79,9 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = TIMEZONE
     LANGUAGES = ("vi", "en")
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Pooled connections are checked for life by commentflow.core.pool (no round trip) and
+    #: replaced after half an hour, before a firewall may drop them silently.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     PASSWORD_METHOD = os.environ.get("COMMENTFLOW_PASSWORD_METHOD", DEFAULT_PASSWORD_METHOD)

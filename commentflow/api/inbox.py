@@ -195,8 +195,7 @@ def create_comment(args, round_id: int):
     """A comment on one section (or on the whole draft), in the answer being drafted."""
     _round, recipient = _request(round_id)
     now = now_utc()
-    working = services.working_response(recipient, actor=actor(), now=now)
-    comment = services.save_comment(working, _data(args), actor=actor(), now=now)
+    comment = services.add_comment(recipient, _data(args), actor=actor(), now=now)
     _commit()
     return presenting.comment(comment)
 
@@ -210,14 +209,8 @@ def create_comments(args, round_id: int):
     (the first refused one is named in the message)."""
     _round, recipient = _request(round_id)
     now = now_utc()
-    working = services.working_response(recipient, actor=actor(), now=now)
-    saved = []
-    for number, item in enumerate(args["comments"], start=1):
-        try:
-            saved.append(services.save_comment(working, _data(item), actor=actor(), now=now))
-        except ValidationFailed as refused:
-            raise ValidationFailed(_("Ý kiến thứ %(n)d: %(message)s", n=number,
-                                     message=refused.message)) from None
+    saved = services.add_comments(recipient, [_data(item) for item in args["comments"]],
+                                  actor=actor(), now=now)
     _commit()
     return [presenting.comment(c) for c in saved]
 

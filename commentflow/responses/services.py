@@ -261,10 +261,38 @@ class CommentData:
     reason: str = ""
 
 
+def add_comments(recipient: RoundRecipient, items: list[CommentData], *, actor,
+                 now) -> list[Comment]:
+    """New comments in the agency's working answer (started on first use), all or none: the
+    first refused one is named. The right to draft is checked once for all of them."""
+    response = working_response(recipient, actor=actor, now=now)
+    saved = []
+    for number, data in enumerate(items, start=1):
+        try:
+            saved.append(_write_comment(response, data, actor=actor, now=now))
+        except ValidationFailed as refused:
+            raise ValidationFailed(_("Ý kiến thứ %(n)d: %(message)s", n=number,
+                                     message=refused.message)) from None
+    return saved
+
+
+def add_comment(recipient: RoundRecipient, data: CommentData, *, actor, now) -> Comment:
+    """One new comment in the agency's working answer (the page's autosave, the API)."""
+    return _write_comment(working_response(recipient, actor=actor, now=now), data,
+                          actor=actor, now=now)
+
+
 def save_comment(response: Response, data: CommentData, *, actor, now,
                  comment: Comment | None = None, revision: int | None = None) -> Comment:
     """Create or update a comment; an update naming an older revision is refused."""
     _require_drafting(response.recipient, actor, now)
+    return _write_comment(response, data, actor=actor, now=now, comment=comment,
+                          revision=revision)
+
+
+def _write_comment(response: Response, data: CommentData, *, actor, now,
+                   comment: Comment | None = None, revision: int | None = None) -> Comment:
+    """save_comment once the actor's right to draft has been checked."""
     if not response.is_editable:
         raise ValidationFailed(_("Ý kiến đã gửi đi thì không sửa được nữa."))
     text = normalize_multiline(data.text)

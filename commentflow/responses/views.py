@@ -307,9 +307,8 @@ def confirm_imported_comments(round_id: int):
 def create_comment(round_id: int):
     _round, recipient = _load(round_id)
     form = CommentForm()
-    comment, error = run_for_script(lambda: services.save_comment(
-        services.working_response(recipient, actor=current_user, now=now_utc()), _data(form),
-        actor=current_user, now=now_utc()))
+    comment, error = run_for_script(lambda: services.add_comment(
+        recipient, _data(form), actor=current_user, now=now_utc()))
     return _comment_reply(round_id, comment, error=error, status=201)
 
 

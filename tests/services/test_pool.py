@@ -1,0 +1,45 @@
+"""A pooled connection the database server has closed is replaced before a request uses it
+(commentflow.core.pool), without a round trip on every checkout."""
+import time
+
+from sqlalchemy import text
+
+from commentflow.extensions import db
+from tests.factories import make_user
+
+
+def _end_every_other_session(app) -> int:
+    """What a PostgreSQL restart or an administrator's pg_terminate_backend does to the pool:
+    every idle connection is closed by the server. Returns how many were ended."""
+    with app.app_context(), db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        query = ("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                 "AND pid <> pg_backend_pid()")
+        pids = conn.execute(text(query)).scalars().all()
+        for pid in pids:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        deadline = time.monotonic() + 10
+        while set(conn.execute(text(query)).scalars()) & set(pids):
+            assert time.monotonic() < deadline, "the server did not end the sessions"
+            time.sleep(0.05)
+        conn.invalidate()  # this one was the only live one left: leave none behind
+    return len(pids)
+
+
+def test_a_request_after_the_server_closed_pooled_connections_succeeds(backend, app, client,
+                                                                      login_as):
+    clerk = make_user()
+    db.session.commit()
+    login_as(clerk)
+    assert client.get("/csrf-token").status_code == 200
+    db.session.remove()  # the test's own connection goes back to the pool too
+
+    if backend == "postgresql":
+        with app.app_context():
+            assert db.engine.pool.checkedin() >= 1
+        assert _end_every_other_session(app) >= 1
+
+    for _ in range(3):  # every pooled connection was ended: each checkout must notice
+        response = client.get("/csrf-token")
+        assert response.status_code == 200 and response.get_json()["token"]
+    assert db.session.scalar(text("SELECT 1")) == 1
