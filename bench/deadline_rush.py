@@ -77,12 +77,14 @@ def seed(url: str, agencies: int) -> tuple[int, list[int]]:
 
 
 def start_gunicorn(env: dict, port: int, workers: int, module: str = "app:app",
-                   extra: tuple[str, ...] = ()):
-    """gunicorn serving `module` on a loopback port with the deployment's settings
-    (deploy/gunicorn.conf.py); returns (process, base URL) once it answers (any HTTP status:
-    it is up)."""
+                   extra: tuple[str, ...] = (), deployed: bool = True):
+    """gunicorn serving `module` on a loopback port, with the deployment's settings
+    (deploy/gunicorn.conf.py) unless `deployed` is false (a yardstick such as bench/hello.py:
+    the file's hooks are the app's, and its recycling would restart a hello worker every
+    second); returns (process, base URL) once it answers (any HTTP status: it is up)."""
+    settings = ["-c", "deploy/gunicorn.conf.py"] if deployed else []
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-c", "deploy/gunicorn.conf.py",
+        [str(Path(sys.executable).with_name("gunicorn")), *settings,
          "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *extra, module],
         cwd=ROOT, env=env)

@@ -212,7 +212,8 @@ def main() -> None:
         print("seeding: 500 recipients × 20,000 comments, an inbox of 50 rounds …", flush=True)
         world = seed(url)
         hello_port, app_port = _free_port(), _free_port()
-        hello, _ = start_gunicorn(env, hello_port, 4, "bench.hello:app", ("--timeout", "120"))
+        hello, _ = start_gunicorn(env, hello_port, 4, "bench.hello:app", ("--timeout", "120"),
+                                  deployed=False)
         app, _ = start_gunicorn(env, app_port, 4, "app:app", ("--timeout", "120"))
         servers = [hello, app]
         base = f"http://127.0.0.1:{app_port}"
@@ -254,10 +255,6 @@ def main() -> None:
                 page["ratio"] = page["rps"] / yardstick["rps"]
                 page["hello_cpu_ms"] = yardstick["cpu_ms"]
                 figures[label].append(page)
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
-        servers = []
         print(f"\nwrk: 2 threads, 50 connections, {args.seconds} s per measurement, "
               f"{args.rounds} rounds; gunicorn 4 sync workers; medians (min–max)")
         print(f"{'page':<44}{'ratio to hello':>22}{'req/s':>8}{'CPU ms/req':>12}"
@@ -276,7 +273,10 @@ def main() -> None:
     finally:
         for server in servers:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
         cluster.stop()
 
 
