@@ -4,8 +4,9 @@ Starts a throwaway PostgreSQL on loopback and seeds a province-sized workload: a
 with 500 recipients and 20,000 comments (tracker, consolidation workspace), and one agency
 with 50 rounds in its inbox, one of them a 53-section draft with 60 comments of its own
 (reading and drafting pages, autosave). Then, for each of 3 rounds, for each page: gunicorn
-serving bench/hello.py is loaded by wrk, then gunicorn serving commentflow (the same flags:
-4 sync workers) is loaded on the page, 50 connections each. Prints, per page, the median
+serving bench/hello.py is loaded by wrk, then gunicorn serving commentflow as deployed
+(deploy/gunicorn.conf.py; hello has the same 4 sync workers and timeout without that file,
+whose hooks are the app's) is loaded on the page, 50 connections each. Prints, per page, the median
 over the rounds (and spread) of: requests per second as a ratio to hello's in the same
 round, server CPU per request (user + system time of the gunicorn master and its workers,
 from /proc), p95 latency, and the SQL statements the page runs (counted in-process).

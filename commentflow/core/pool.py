@@ -8,7 +8,9 @@ from sqlalchemy.pool import Pool
 def _closed_by_server(dbapi_connection) -> bool:
     """An idle connection has nothing to read unless the server has said goodbye: when
     PostgreSQL restarts or ends a backend it sends the reason and closes the socket. A
-    broken or closed psycopg connection says so itself."""
+    broken or closed psycopg connection says so itself. Anything else waiting on an idle
+    connection (a parameter change after a configuration reload) also counts as closed:
+    a mistake that way costs one new connection, never a failed request."""
     if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
         return True
     try:
