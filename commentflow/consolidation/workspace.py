@@ -104,14 +104,6 @@ def _filtered(statement: Select, round_id: int, filters: Filters) -> Select:
     return statement
 
 
-def _in_section(statement: Select, section: str) -> Select:
-    if section == GENERAL_KEY:
-        return statement.where(Comment.section_id.is_(None))
-    if section.isdigit():
-        return statement.where(Comment.section_id == int(section))
-    return statement
-
-
 def _outline_rows(round_: Round, filters: Filters | None):
     """(section id, disposition kind, open, comments) for the comments in force matching the
     filters: grouped on small keys only, the sections' names are read separately."""
@@ -172,6 +164,35 @@ def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestio
     return [Suggestion(g, facts[g[0]][0], [facts[i][1] for i in g]) for g in groups]
 
 
+def _page_window(outline: list[OutlineEntry], section: str, offset: int,
+                 size: int) -> tuple[list[OutlineEntry], int]:
+    """The sections (in draft order) that hold the comments [offset, offset + size) of the
+    filtered list, and where the page starts among their comments. The outline counted
+    the same filtered comments per section, so the page's ids need only sort the comments
+    of those few sections instead of every comment of the round."""
+    window: list[OutlineEntry] = []
+    before = 0  #: comments in the sections ahead of the window
+    for entry in outline:
+        if section and entry.key != section:
+            continue
+        if not window and before + entry.shown <= offset:
+            before += entry.shown
+            continue
+        window.append(entry)
+        if before + sum(e.shown for e in window) >= offset + size:
+            break
+    return window, offset - before
+
+
+def _in_window(statement: Select, window: list[OutlineEntry]) -> Select:
+    """Comments of these sections (general comments have none)."""
+    ids = [e.section_id for e in window if e.section_id is not None]
+    parts = [Comment.section_id.in_(ids)] if ids else []
+    if any(e.section_id is None for e in window):
+        parts.append(Comment.section_id.is_(None))
+    return statement.where(or_(*parts))
+
+
 def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Workspace:
     """Counts for the whole round, the outline for the filters, and the asked-for page.
 
@@ -192,10 +213,12 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         0 if filters.section else sum(e.shown for e in outline))
     pager = page_info(shown, filters.page, PAGE_SIZE)
     page = pager.page
-    # The page's ids first, sorting narrow rows; then those comments with what they show.
+    # The page's ids first, sorting narrow rows of the page's sections only; then those
+    # comments with what they show.
+    window, offset = _page_window(outline, filters.section, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     ids = list(db.session.scalars(
-        _in_section(draft_order(_filtered(select(Comment.id), round_.id, filters)),
-                    filters.section).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+        _in_window(draft_order(_filtered(select(Comment.id), round_.id, filters)), window)
+        .limit(PAGE_SIZE).offset(offset))) if window else []
     loaded = {c.id: c for c in db.session.scalars(
         select(Comment).where(Comment.id.in_(ids or [0]))
         .options(joinedload(Comment.response).joinedload(Response.recipient)

@@ -174,3 +174,50 @@ def test_nothing_changes_a_disposition_after_publication(app):
     stored = db.session.get(Disposition, first.id)
     assert (stored.kind, stored.text, stored.approved_at) == \
         (DispositionKind.ACCEPTED, "Tiếp thu.", None)
+
+
+def test_each_page_of_the_workspace_is_the_slice_of_the_whole_list(app, monkeypatch):
+    """The page's comments are sorted among its own sections only (the outline says which):
+    every page, filtered or not, is exactly the slice of the whole list in draft order."""
+    from commentflow.consolidation import workspace
+    from commentflow.consolidation.queries import draft_order
+
+    monkeypatch.setattr(workspace, "PAGE_SIZE", 4)
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    round_ = make_round(staff, [make_agency(name=f"UBND xã {n}") for n in range(4)],
+                        open_=True)
+    sections = [s for s in round_.versions[0].sections if s.is_commentable]
+    # Sections of 1, 2, 3, … comments per agency, unevenly spread, and general comments.
+    targets = [sections[0].id, sections[3].id, sections[3].id, sections[7].id, None,
+               sections[1].id, sections[7].id, sections[7].id]
+    for index, recipient in enumerate(round_.recipients):
+        record_paper_reply(recipient, ReplyLetter(str(index + 1), "UBND-VP", date(2024, 7, 8)), [
+            CommentData(f"Ý kiến {index}-{n}" + (" co che" if n % 3 == 0 else ""), section_id)
+            for n, section_id in enumerate(targets[index:] + targets[:index])],
+            actor=staff, now=_now())
+    db.session.commit()
+
+    cases = [workspace.Filters(), workspace.Filters(q="co che"),
+             workspace.Filters(agency_id=round_.recipients[1].agency_id),
+             workspace.Filters(section=str(sections[7].id)),
+             workspace.Filters(section=workspace.GENERAL_KEY),
+             workspace.Filters(state="open", q="y kien")]
+    for filters in cases:
+        everything = list(db.session.scalars(draft_order(workspace._filtered(
+            select(Comment.id), round_.id, filters))))
+        if filters.section:
+            section_id = None if filters.section == workspace.GENERAL_KEY else int(filters.section)
+            everything = [i for i in everything
+                          if db.session.get(Comment, i).section_id == section_id]
+        pages = -(-len(everything) // 4)
+        assert pages >= 1, filters
+        for page in range(1, pages + 1):
+            filters.page = page
+            view = workspace.load_workspace(round_, filters, general_label="Ý kiến chung")
+            shown = [c.id for _entry, comments in view.sections for c in comments]
+            assert shown == everything[(page - 1) * 4:page * 4], (filters, page)
+        assert view.shown == len(everything)
+    nothing = workspace.load_workspace(round_, workspace.Filters(section="999999"),
+                                       general_label="Ý kiến chung")
+    assert nothing.shown == 0 and nothing.sections == []
