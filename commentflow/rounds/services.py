@@ -429,10 +429,12 @@ def lead_rounds_page(agency_id: int, page: int, per_page: int):
 
 
 def inbox_query(agency_id: int):
-    """Rounds sent to this agency, the latest deadline first, each with its round and sender."""
+    """Rounds sent to this agency, the latest deadline first, each with its round and sender
+    (not the letter's text: a list never shows it, and it runs to pages)."""
     return (select(RoundRecipient).join(Round)
             .where(RoundRecipient.agency_id == agency_id, Round.state != RoundState.DRAFT)
-            .options(contains_eager(RoundRecipient.round).joinedload(Round.agency))
+            .options(contains_eager(RoundRecipient.round).defer(Round.body),
+                     contains_eager(RoundRecipient.round).joinedload(Round.agency))
             .order_by(Round.deadline_at.desc(), RoundRecipient.id.desc()))
 
 

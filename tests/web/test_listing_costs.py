@@ -203,3 +203,18 @@ def test_paged_lists_show_their_counts_and_the_rest_on_the_next_page(app, login_
     drafts = client.get("/drafts/").get_data(as_text=True)
     versions = re.findall(r'<td class="num">(\d+)</td>', drafts)
     assert versions and set(versions) == {"1"}  # each draft uploaded once
+
+
+def test_the_inbox_does_not_read_the_letters_text(app, login_as):
+    """A request letter's text runs to pages; the inbox lists requests and shows none of it,
+    so its query leaves the column out (the request's own page reads it)."""
+    agency = make_agency()
+    reader = make_user(agency=agency, roles=(Role.CLERK, Role.STAFF))
+    text = "Thực hiện Kế hoạch số 218/KH-UBND, Sở Y tế đề nghị các cơ quan góp ý dự thảo."
+    round_ = make_round(_lead(), [agency], open_=True, body=text)
+    statements, _loaded, page = _cost(app, login_as, lambda _size: (reader, "/inbox/"), 1)
+    assert round_.subject in page
+    assert [s for s in statements if "FROM round_recipients" in s]
+    assert not [s for s in statements if "rounds.body" in s], statements
+    client = login_as(reader, test_client=app.test_client())
+    assert text in client.get(f"/inbox/{round_.id}").get_data(as_text=True)
