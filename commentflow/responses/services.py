@@ -133,8 +133,12 @@ def responses_of(recipient: RoundRecipient) -> list[Response]:
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
 
 
-def editable_response(recipient: RoundRecipient) -> Response | None:
-    return next((r for r in responses_of(recipient) if r.is_editable), None)
+def editable_response(recipient: RoundRecipient,
+                      among: list[Response] | None = None) -> Response | None:
+    """The answer being drafted, if any; `among` the recipient's responses when the caller
+    has already read them (responses_of)."""
+    responses = responses_of(recipient) if among is None else among
+    return next((r for r in responses if r.is_editable), None)
 
 
 def submitted_response(recipient: RoundRecipient) -> Response | None:

@@ -111,7 +111,7 @@ def panel_context(round_, recipient) -> dict:
         "registration": registration, "assignment": assignment, "responses": responses,
         "signatures": {r.id: describe(checks.get(r.scan_file_id), configured_zone())
                        for r in responses},
-        "working": services.editable_response(recipient),
+        "working": services.editable_response(recipient, among=responses),
         "can_register": can_register(current_user, recipient) and registration is None,
         "can_assign": can_assign(current_user, recipient),
         "can_draft": can_draft(current_user, recipient, assignment),
