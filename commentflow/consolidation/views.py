@@ -1,5 +1,6 @@
 """The lead office's consolidation workspace: every comment beside its section."""
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,14 +16,20 @@ from commentflow.consolidation.forms import (
 )
 from commentflow.consolidation.models import KIND_LABELS, DispositionKind
 from commentflow.consolidation.permissions import can_approve
-from commentflow.consolidation.workspace import Filters, load_workspace
+from commentflow.consolidation.workspace import (
+    Filters,
+    chosen_agency,
+    chosen_section,
+    filter_choices,
+    load_workspace,
+)
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.roles import Role
 from commentflow.directory.services import all_groups
 from commentflow.drafts.converting import as_requested
 from commentflow.exports.consolidation_report import build_report_docx, build_report_xlsx
 from commentflow.responses.tracker import tracker_table
-from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient, recipient_names
+from commentflow.rounds.services import get_round_for_lead, get_round_for_recipient
 from commentflow.storage.services import XLSX, download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action
@@ -49,13 +56,16 @@ def _filters(form: FilterForm) -> Filters:
 def workspace(round_id: int):
     round_ = get_round_for_lead(round_id, viewer=current_user)
     filters = FilterForm(request.args)
-    filters.agency.choices = [("", _("Mọi cơ quan, đơn vị"))] + [
-        (str(agency_id), name) for agency_id, name in recipient_names(round_)]
+    chosen = _filters(filters)
+    general_label = _("Ý kiến chung / Vấn đề khác")
     filters.group.choices = [("", _("Mọi nhóm"))] + [(str(g.id), g.name) for g in all_groups()]
-    view = load_workspace(round_, _filters(filters),
-                          general_label=_("Ý kiến chung / Vấn đề khác"))
-    filters.section.choices = [("", _("Tất cả các mục"))] + [
-        (entry.key, entry.label) for entry in view.outline]
+    view = load_workspace(round_, chosen, general_label=general_label)
+    # The section and agency lists (hundreds of options) come from filter_options once the
+    # page is shown; the page carries only the choice in force.
+    filters.section.choices = [("", _("Tất cả các mục"))] + _held(
+        chosen.section, chosen_section(view.outline, chosen.section, round_, general_label))
+    filters.agency.choices = [("", _("Mọi cơ quan, đơn vị"))] + _held(
+        str(chosen.agency_id or ""), chosen_agency(round_, chosen.agency_id))
     args = {k: v for k, v in request.args.items() if k not in ("page", "columns")}
     # One URL built, then varied by section: url_for per section cost more than the
     # outline's rendering on a 300-section draft.
@@ -63,14 +73,38 @@ def workspace(round_id: int):
     section_link = url_for(".workspace", round_id=round_id, **{**args, "section": placeholder})
     section_links = {entry.key: section_link.replace(placeholder, entry.key)
                      for entry in view.outline}
+    # Each comment's agency links to the page filtered by it (the way to that filter
+    # without JavaScript, whose list is loaded by script).
+    agency_link = url_for(".workspace", round_id=round_id, **{**args, "agency": placeholder})
+    agency_links = {agency_id: agency_link.replace(placeholder, str(agency_id))
+                    for agency_id in view.agencies_shown}
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
         **_charts(round_, view.tally),
         export_form=ExportForm(request.args), kinds=translated(KIND_LABELS),
         quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
-        page_args=args, section_links=section_links,
+        page_args=args, section_links=section_links, agency_links=agency_links,
+        filter_options_url=url_for(".filter_options", round_id=round_id, lang=get_locale(),
+                                   v=int(round_.updated_at.timestamp())),
         is_leader=can_approve(current_user, round_))
+
+
+def _held(value: str, label: str | None) -> list[tuple[str, str]]:
+    return [(value, label)] if value and label else []
+
+
+@bp.route("/filter-options")
+@lead_office
+def filter_options(round_id: int):
+    """The section and agency filters' lists, as JSON for the workspace's script; the page's
+    address names the round's last change and the language, so the browser may keep it."""
+    round_ = get_round_for_lead(round_id, viewer=current_user)
+    response = jsonify(filter_choices(round_, _("Ý kiến chung / Vấn đề khác")))
+    response.cache_control.private = True
+    response.cache_control.max_age = 600
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _charts(round_, counted: figures.Tally) -> dict:

@@ -20,6 +20,7 @@ from commentflow.drafts.models import UNNUMBERED_PARTS, DraftSection
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response
 from commentflow.rounds.models import Round, RoundRecipient
+from commentflow.rounds.services import recipient_names
 
 PAGE_SIZE = 50
 GENERAL_KEY = "general"  #: the section filter's value for general comments
@@ -77,6 +78,12 @@ class Workspace:
                if c.disposition is not None and c.disposition.awaits_approval)
         return list(dict.fromkeys(ids))
 
+    @property
+    def agencies_shown(self) -> set[int]:
+        """The agencies whose comments this page shows."""
+        return {c.response.recipient.agency_id for _e, comments in self.sections
+                for c in comments}
+
 
 def _is_open():
     return or_(Comment.disposition_id.is_(None), Disposition.approved_at.is_(None))
@@ -114,24 +121,69 @@ def _outline_rows(round_: Round, filters: Filters | None):
         .group_by(Comment.section_id, Disposition.kind, is_open)).all()
 
 
-def _section_names(round_: Round, general_label: str) -> dict[int | None, tuple]:
-    """Each section of the drafts circulated → (order, key, label); named with its draft when
-    the round circulates several; general comments last."""
+def _labelled_sections(round_: Round, *, commentable_only: bool = False):
+    """(section id, the draft's key, label) of the drafts circulated, in draft order; a
+    section is named with its draft when the round circulates several."""
     versions = round_.versions
     titles = {v.id: v.draft.title for v in versions} if len(versions) > 1 else {}
-    names: dict[int | None, tuple] = {}
-    rows = db.session.execute(
-        select(DraftSection.id, DraftSection.version_id, DraftSection.citation,
-               DraftSection.key)
-        .where(DraftSection.version_id.in_([v.id for v in versions] or [0]))
-        .order_by(DraftSection.version_id, DraftSection.position))
-    for order, (section_id, version_id, citation, key) in enumerate(rows):
+    statement = (select(DraftSection.id, DraftSection.version_id, DraftSection.citation,
+                        DraftSection.key)
+                 .where(DraftSection.version_id.in_([v.id for v in versions] or [0]))
+                 .order_by(DraftSection.version_id, DraftSection.position))
+    if commentable_only:
+        statement = statement.where(DraftSection.is_commentable)
+    for section_id, version_id, citation, key in db.session.execute(statement):
         label = citation or str(UNNUMBERED_PARTS.get(key, key))
         if version_id in titles:
             label = f"{titles[version_id]} — {label}"
-        names[section_id] = (order, key, label)
+        yield section_id, key, label
+
+
+def _section_names(round_: Round, general_label: str) -> dict[int | None, tuple]:
+    """Each section of the drafts circulated → (order, key, label); general comments last."""
+    names: dict[int | None, tuple] = {
+        section_id: (order, key, label)
+        for order, (section_id, key, label) in enumerate(_labelled_sections(round_))}
     names[None] = (len(names), GENERAL_KEY, general_label)
     return names
+
+
+def filter_choices(round_: Round, general_label: str) -> dict[str, list[tuple[str, str]]]:
+    """What the workspace's section and agency filters offer, sent apart from the page (it
+    runs to hundreds of options at a province's scale and is the same for every view):
+    the commentable sections in draft order with general comments last, and the
+    recipients in protocol order. Values are those the filters take."""
+    sections = [(str(section_id), label) for section_id, _key, label
+                in _labelled_sections(round_, commentable_only=True)]
+    sections.append((GENERAL_KEY, general_label))
+    agencies = [(str(agency_id), name) for agency_id, name in recipient_names(round_)]
+    return {"section": sections, "agency": agencies}
+
+
+def chosen_section(outline: list[OutlineEntry], key: str, round_: Round,
+                   general_label: str) -> str | None:
+    """The label of the section the filter holds (None when none is chosen or it is not
+    a section of this round), read from the outline when it lists it."""
+    if not key:
+        return None
+    for entry in outline:
+        if entry.key == key:
+            return entry.label
+    if key == GENERAL_KEY:
+        return general_label
+    if not key.isdigit():
+        return None
+    names = _section_names(round_, general_label)
+    return names[int(key)][2] if int(key) in names else None
+
+
+def chosen_agency(round_: Round, agency_id: int | None) -> str | None:
+    """The name of the recipient the agency filter holds (None if not one of this round's)."""
+    if not agency_id:
+        return None
+    return db.session.scalar(
+        select(Agency.name).join(RoundRecipient, RoundRecipient.agency_id == Agency.id)
+        .where(RoundRecipient.round_id == round_.id, RoundRecipient.agency_id == agency_id))
 
 
 def _outline(rows, names: dict[int | None, tuple]) -> list[OutlineEntry]:

@@ -359,6 +359,7 @@ def add_recipients(round_: Round, group_ids, agency_ids, *, actor, now,
     if not added:
         raise ValidationFailed(_("Các đơn vị đã chọn đều đã có trong danh sách nơi nhận."))
     round_.recipients.extend(added)
+    round_.updated_at = now  # the workspace's cached agency filter list is keyed on it
     db.session.flush()
     for recipient in added:
         _notify_opened(round_, recipient, now, zone)

@@ -59,6 +59,54 @@
     });
   }
 
+  // Long filter lists (select[data-options]: the workspace's sections and agencies, hundreds
+  // of options) are not in the page, which carries only the choice in force; they come as
+  // JSON from the address named, once per page (the browser may keep it), keeping the
+  // choice. Without JavaScript the page's links filter by section and by agency instead.
+  var optionLists = {};
+  function fillOptions(root) {
+    root.querySelectorAll("select[data-options]").forEach(function (select) {
+      var url = select.getAttribute("data-options");
+      if (!window.fetch || select.hasAttribute("data-filled")) {
+        return;
+      }
+      select.setAttribute("data-filled", "");
+      optionLists[url] = optionLists[url] || fetch(url, {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (!response.ok) {
+          throw new Error("no list");
+        }
+        return response.json();
+      });
+      optionLists[url].then(function (lists) {
+        var choices = lists[select.name];
+        var chosen = select.value;
+        if (!choices || (chosen && !choices.some(function (pair) { return pair[0] === chosen; }))) {
+          return;   // a choice the list does not have (the page's own options stay)
+        }
+        var first = select.options[0];
+        var fresh = document.createDocumentFragment();
+        choices.forEach(function (pair) {
+          var option = document.createElement("option");
+          option.value = pair[0];
+          option.textContent = pair[1];
+          option.selected = pair[0] === chosen;
+          fresh.appendChild(option);
+        });
+        while (select.options.length > 1) {
+          select.remove(1);
+        }
+        if (first && first.value === "") {
+          first.selected = !chosen;
+        }
+        select.appendChild(fresh);
+      }).catch(function () {
+        select.removeAttribute("data-filled");   // the page's own choices stay usable
+      });
+    });
+  }
+
   // Work in place: a form marked data-in-place="#a,#b" is sent with fetch. The server
   // answers as it does without JavaScript (back to this page, at the form's anchor); the
   // parts named are taken from that answer and swapped in where they are, with the
@@ -115,6 +163,7 @@
       }
     });
     enhance(document);
+    fillOptions(document);
     refocus(key);
   }
 
@@ -154,4 +203,5 @@
   });
 
   enhance(document);
+  fillOptions(document);
 })();

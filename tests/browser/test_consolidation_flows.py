@@ -1,6 +1,7 @@
 """Browser flow of consolidation: answer three comments, group two identical ones, approve,
 publish, download the three files; the agency then sees how its comment was handled."""
 import io
+import re
 from datetime import UTC, date, datetime
 
 from docx import Document
@@ -108,3 +109,31 @@ def test_lead_office_consolidates_and_publishes(page, live_server, browser):
     agency.goto(f"{live_server.url}/inbox/{round_id}")
     expect(agency.locator("#outcomes")).to_contain_text("Tiếp thu, bổ sung vào dự thảo.")
     expect(agency.locator("#outcomes")).not_to_contain_text(SAME)  # others' stay private
+
+
+def test_filters_by_agency_and_section_from_lists_loaded_after_the_page(page, live_server):
+    round_id = _open_demo_round(live_server.app)
+    _replies(live_server.app, round_id)
+    log_in(page, live_server, "trang.syt")
+    page.goto(f"{live_server.url}/rounds/{round_id}/consolidation/")
+    agency = page.locator("form.filters select[name=agency]")
+    # The list arrives after the page: every recipient of the round, in protocol order.
+    expect(agency.locator("option")).to_have_count(1 + page.evaluate(
+        "fetch(document.querySelector('select[name=agency]').dataset.options)"
+        ".then(r => r.json()).then(lists => lists.agency.length)"))
+    agency.select_option(label="Sở Tài chính")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#consolidation-counts")).to_contain_text("Đang hiện: 1")
+    expect(page.locator(".comment-row")).to_have_count(1)
+    # The filled list keeps the choice in force; a section is chosen the same way.
+    expect(agency.locator("option:checked")).to_have_text("Sở Tài chính")
+    expect(agency.locator("option")).not_to_have_count(2)
+    agency.select_option("")
+    page.locator("form.filters select[name=section]").select_option(
+        label="điểm a khoản 2 Mục III")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#consolidation-counts")).to_contain_text("Đang hiện: 2")
+    # Without the lists, an agency's name on its comment leads to the same filter.
+    page.locator(".comment-row strong a").first.click()
+    expect(page.locator("#consolidation-counts")).to_contain_text("Đang hiện: 1")
+    expect(page).to_have_url(re.compile(r"agency=\d+"))

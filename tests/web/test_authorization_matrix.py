@@ -189,6 +189,7 @@ MATRIX = {
     ("exchange_downloads.request_package", "GET"): LEAD_SCOPED,
     ("exchange_downloads.reply_package", "GET"): RECIPIENT,
     ("consolidation.workspace", "GET"): LEAD_SCOPED,
+    ("consolidation.filter_options", "GET"): LEAD_SCOPED,
     ("consolidation.report_docx", "GET"): LEAD_SCOPED,
     ("consolidation.report_xlsx", "GET"): LEAD_SCOPED,
     ("consolidation.margin_docx", "GET"): LEAD_SCOPED,

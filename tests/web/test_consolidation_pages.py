@@ -277,3 +277,46 @@ def test_an_agencys_outcomes_follow_the_draft_and_a_closed_round_counts_no_days(
     page = client.get(f"/inbox/{round_.id}").get_data(as_text=True)
     outcomes = page.split('id="outcomes"')[1]
     assert outcomes.index("Về Mục I") < outcomes.index("Về Mục III")
+
+
+def test_long_filter_lists_come_apart_from_the_page(app, login_as):
+    import re
+
+    round_, staff = _round_with_comments(agencies=12, per_agency=2)
+    rid = round_.id
+    client = login_as(staff)
+    html = client.get(f"/rounds/{rid}/consolidation/").get_data(as_text=True)
+    agency_select = re.search(r'<select id="agency".*?</select>', html, re.S).group(0)
+    section_select = re.search(r'<select id="section".*?</select>', html, re.S).group(0)
+    # only "all" in the page; the list's address is named for the script
+    assert agency_select.count("<option") == 1 and section_select.count("<option") == 1
+    url = re.search(r'data-options="([^"]+)"', agency_select).group(1).replace("&amp;", "&")
+    assert url.startswith(f"/rounds/{rid}/consolidation/filter-options?")
+
+    lists = client.get(url)
+    assert lists.status_code == 200 and "private" in lists.headers["Cache-Control"]
+    choices = lists.get_json()
+    names = [name for _id, name in choices["agency"]]
+    assert names == [r.agency.name for r in round_.recipients] and len(names) == 12
+    sections = [s for s in round_.versions[0].sections if s.is_commentable]
+    assert [key for key, _label in choices["section"]] == \
+        [str(s.id) for s in sections] + ["general"]
+    assert choices["section"][-1][1] == "Ý kiến chung / Vấn đề khác"
+    again = client.get(url, headers={"If-None-Match": lists.headers["ETag"]})
+    assert again.status_code == 304
+
+    # The choice in force is in the page, with its name; each comment's agency links to it.
+    second = round_.recipients[1].agency
+    filtered = client.get(f"/rounds/{rid}/consolidation/?agency={second.id}"
+                          f"&section={sections[1].id}").get_data(as_text=True)
+    assert f'<option value="{second.id}" selected>{second.name}</option>' in filtered
+    assert re.search(rf'<option value="{sections[1].id}" selected>[^<]+</option>', filtered)
+    assert "Đang hiện: 1" in filtered
+    link = f'href="/rounds/{rid}/consolidation/?agency={second.id}"'
+    assert link in html  # from the unfiltered page: the way to the filter without a script
+    # an agency not among the round's recipients is not named
+    stranger = make_agency(name="Sở Ngoại vụ")
+    db.session.commit()
+    other = client.get(f"/rounds/{rid}/consolidation/?agency={stranger.id}").get_data(
+        as_text=True)
+    assert "Sở Ngoại vụ" not in other and "Đang hiện: 0" in other
