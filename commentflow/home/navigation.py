@@ -14,7 +14,7 @@ from commentflow.rounds.models import Round
 from commentflow.rounds.permissions import can_list_rounds
 
 
-def _leads(user) -> bool:
+def is_lead_office(user) -> bool:
     """Whether the user's agency acts as a lead office: its staff write drafts, or it has
     drafts or rounds. An agency that only answers keeps its leaders' menu to what they use."""
     if user.has_role(Role.LEAD_STAFF):
@@ -24,15 +24,17 @@ def _leads(user) -> bool:
         | exists().where(Round.agency_id == user.agency_id))))
 
 
-def main_nav(user) -> list[tuple[str, str]]:
-    """(endpoint, label) of the main menu entries this user may open (and would use)."""
+def main_nav(user, *, leads: bool | None = None) -> list[tuple[str, str]]:
+    """(endpoint, label) of the main menu entries this user may open (and would use);
+    `leads` is what is_lead_office() said of the user, when the caller has kept it."""
     if user is None or not user.is_authenticated:
         return []
     items = [("home.index", _("Trang chính")), ("inbox.index", _("Văn bản đến"))]
-    leads = (can_list_drafts(user) or can_list_rounds(user)) and _leads(user)
-    if can_list_drafts(user) and leads:
+    shows_lead_work = (can_list_drafts(user) or can_list_rounds(user)) and (
+        is_lead_office(user) if leads is None else leads)
+    if can_list_drafts(user) and shows_lead_work:
         items.append(("drafts.index", _("Dự thảo")))
-    if can_list_rounds(user) and leads:
+    if can_list_rounds(user) and shows_lead_work:
         items.append(("rounds.index", _("Lấy ý kiến")))
     if can_manage_directory(user):
         items += [("directory.agencies", _("Cơ quan, đơn vị")),

@@ -17,7 +17,7 @@ from commentflow.accounts.services import set_locale
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.directory.permissions import can_manage_directory
 from commentflow.extensions import db
-from commentflow.home.navigation import main_nav, menu_counts
+from commentflow.home.navigation import is_lead_office, main_nav, menu_counts
 from commentflow.home.todo import todo_list
 from commentflow.notifications.services import unread_count
 from commentflow.web.navigation import safe_next
@@ -25,23 +25,26 @@ from commentflow.web.navigation import safe_next
 bp = Blueprint("home", __name__)
 
 
-#: How long the menu's counts may be reused before they are counted again; any change the
-#: user makes (a POST) counts them again at once.
+#: How long the menu's facts (its counts, the unread notifications, whether the agency leads
+#: anything) may be reused before they are read again; any change the user makes (a POST)
+#: reads them again at once. Every signed-in page shows them: read each time, they were
+#: three of a page's ten statements.
 MENU_COUNTS_SECONDS = 60
 
 
-def _remember_menu_counts(todos) -> dict[str, int]:
-    counts = menu_counts(todos)
-    session["menu_counts"] = {"user": current_user.id, "at": int(now_utc().timestamp()),
-                             "n": counts}
-    return counts
+def _remember_menu_counts(todos) -> dict:
+    kept = {"user": current_user.id, "at": int(now_utc().timestamp()),
+            "n": menu_counts(todos), "leads": is_lead_office(current_user),
+            "unread": unread_count(current_user)}
+    session["menu_counts"] = kept
+    return kept
 
 
-def _menu_counts() -> dict[str, int]:
+def _menu_facts() -> dict:
     kept = session.get("menu_counts")
-    if kept and kept.get("user") == current_user.id and \
+    if kept and kept.get("user") == current_user.id and "unread" in kept and \
             0 <= now_utc().timestamp() - kept.get("at", 0) < MENU_COUNTS_SECONDS:
-        return kept["n"]
+        return kept
     return _remember_menu_counts(todo_list(current_user, now=now_utc(),
                                            zone=configured_zone()))
 
@@ -51,10 +54,11 @@ def _page_shell():
     """What every signed-in page's frame shows: the menu with its counts, the unread count."""
     if not has_request_context():  # e-mails rendered by the scheduler or the CLI
         return {}
-    signed_in = current_user and current_user.is_authenticated
-    return {"nav_items": main_nav(current_user),
-            "nav_counts": _menu_counts() if signed_in else {},
-            "unread_notifications": unread_count(current_user) if signed_in else 0}
+    if not (current_user and current_user.is_authenticated):
+        return {"nav_items": [], "nav_counts": {}, "unread_notifications": 0}
+    facts = _menu_facts()
+    return {"nav_items": main_nav(current_user, leads=facts["leads"]),
+            "nav_counts": facts["n"], "unread_notifications": facts["unread"]}
 
 
 @bp.after_app_request

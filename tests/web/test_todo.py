@@ -166,3 +166,41 @@ def test_the_menu_counts_what_waits_and_recounts_after_a_change(app, login_as, w
     # The agency's leader now has one letter to assign, counted on their menu.
     leader = login_as(world["leader"], test_client=app.test_client()).get("/inbox/")
     assert _menu_badge(leader.get_data(as_text=True), "/inbox/") == "1"
+
+
+def test_the_unread_count_is_kept_with_the_menu_counts(app, login_as, world):
+    """Every signed-in page shows them: read once a minute, or at once after a change."""
+    from sqlalchemy import event
+
+    from commentflow.home import views as home_views
+
+    clerk = world["clerk"]
+    client = login_as(clerk, test_client=app.test_client())
+    page = f"/inbox/{world['round'].id}"
+    assert 'id="unread-count"' not in client.get(page).get_data(as_text=True)
+    db.session.add(Notification(user_id=clerk.id, kind="returned", message="Trả lại",
+                                url="/", created_at=_now()))
+    db.session.commit()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        kept = client.get(page).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert 'id="unread-count"' not in kept  # within the minute: the count kept
+    assert not any("notifications" in s for s in statements), statements
+    # A change the user makes (here choosing the language) reads them again …
+    client.post("/language/vi", data={"csrf_token": csrf_token_from(client.get(page))})
+    fresh = client.get(page).get_data(as_text=True)
+    assert '<span class="badge" id="unread-count">1</span>' in fresh
+    # … and so does the passing of the minute.
+    db.session.add(Notification(user_id=clerk.id, kind="returned", message="Trả lại",
+                                url="/", created_at=_now()))
+    db.session.commit()
+    with client.session_transaction() as session:
+        kept_facts = dict(session["menu_counts"])
+        kept_facts["at"] -= home_views.MENU_COUNTS_SECONDS
+        session["menu_counts"] = kept_facts
+    later = client.get(page).get_data(as_text=True)
+    assert '<span class="badge" id="unread-count">2</span>' in later
