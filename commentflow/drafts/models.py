@@ -64,7 +64,10 @@ class DraftVersion(db.Model):
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    draft: Mapped[Draft] = relationship(back_populates="versions")
+    #: Read with the version (a join on its key): a version is hardly shown without its
+    #: draft's title, and reading it apart cost a statement on every page of a round.
+    draft: Mapped[Draft] = relationship(back_populates="versions", lazy="joined",
+                                        innerjoin=True)
     file = relationship("StoredFile")
     uploaded_by = relationship("User", foreign_keys=[uploaded_by_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
