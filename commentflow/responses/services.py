@@ -133,6 +133,17 @@ def responses_of(recipient: RoundRecipient) -> list[Response]:
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
 
 
+def comment_counts(responses: list[Response]) -> dict[int, int]:
+    """How many comments (not deleted) each of these responses holds, counted in SQL: a list
+    of answers shows the number, not the comments."""
+    ids = [r.id for r in responses]
+    counted = dict(db.session.execute(
+        select(Comment.response_id, func.count(Comment.id))
+        .where(Comment.response_id.in_(ids), Comment.deleted_at.is_(None))
+        .group_by(Comment.response_id)).all()) if ids else {}
+    return {id_: counted.get(id_, 0) for id_ in ids}
+
+
 def editable_response(recipient: RoundRecipient,
                       among: list[Response] | None = None) -> Response | None:
     """The answer being drafted, if any; `among` the recipient's responses when the caller

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from commentflow.accounts.models import User
 from commentflow.core.clock import configured_zone, now_utc
@@ -81,47 +82,64 @@ def _letter(form: ReplyLetterForm) -> services.ReplyLetter:
 
 
 def agency_users(agency_id: int) -> list[User]:
+    """The agency's active people, by name (their roles are not read: lists show names)."""
     return list(db.session.scalars(select(User).where(
         User.agency_id == agency_id, User.is_active_account.is_(True),
         User.is_api_client.is_(False))
-        .order_by(User.full_name_sort_key)))
+        .order_by(User.full_name_sort_key).options(lazyload(User.role_rows))))
 
 
 def panel_context(round_, recipient) -> dict:
-    """Everything the inbox page shows about the agency's own handling of the request."""
+    """Everything the inbox page shows about the agency's own handling of the request.
+    Each form (and what it proposes: the people, the next register number) is built only
+    when the viewer may use it; most views of the page show none of them."""
     assignment = services.assignment_of(recipient)
-    people = agency_users(recipient.agency_id)
-    assign_form = AssignForm(obj=assignment) if assignment else AssignForm()
-    assign_form.handler_id.choices = [(u.id, u.full_name) for u in people]
-    assign_form.coordinator_ids.choices = [(u.id, u.full_name) for u in people]
-    if assignment and request.method == "GET":
-        assign_form.coordinator_ids.data = [u.id for u in assignment.coordinators]
     registration = services.registration_of(recipient)
-    zone = configured_zone()
-    year = local_today(now_utc(), zone).year
-    # Proposed: the day the request reached the agency's inbox (sent here, or received from
-    # the document exchange), as the clerk's register records it, and the next free number.
-    arrived = to_local(round_.opened_at, zone).date() if round_.opened_at else \
-        local_today(now_utc(), zone)
-    register_form = RegisterForm(number=services.next_incoming_number(recipient.agency_id, year),
-                                 received_on=arrived)
     responses = services.responses_of(recipient)
     checks = checks_of(r.scan_file_id for r in responses)
+    now = now_utc()
+    accepts_answers = recipient.accepts_answers(now)
+    can = {"can_register": can_register(current_user, recipient) and registration is None,
+           "can_assign": can_assign(current_user, recipient),
+           "can_draft": can_draft(current_user, recipient, assignment),
+           "can_approve": can_approve(current_user, recipient)}
     return {
         "registration": registration, "assignment": assignment, "responses": responses,
+        "comment_counts": services.comment_counts(responses),
         "signatures": {r.id: describe(checks.get(r.scan_file_id), configured_zone())
                        for r in responses},
         "working": services.editable_response(recipient, among=responses),
-        "can_register": can_register(current_user, recipient) and registration is None,
-        "can_assign": can_assign(current_user, recipient),
-        "can_draft": can_draft(current_user, recipient, assignment),
-        "can_approve": can_approve(current_user, recipient),
-        "accepts_answers": recipient.accepts_answers(now_utc()),
-        "register_form": register_form, "assign_form": assign_form,
-        "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code),
+        **can, "accepts_answers": accepts_answers,
+        "register_form": _register_form(round_, recipient, now)
+        if can["can_register"] else None,
+        "assign_form": _assign_form(recipient, assignment) if can["can_assign"] else None,
+        "letter_form": ReplyLetterForm(reply_notation=recipient.agency.code)
+        if can["can_approve"] and accepts_answers else None,
         "outcomes": services.published_outcomes(recipient),
         "report_published": round_.published_at is not None,
     }
+
+
+def _register_form(round_, recipient, now) -> RegisterForm:
+    """Proposed: the day the request reached the agency's inbox (sent here, or received
+    from the document exchange), as the clerk's register records it, and the next free
+    number of this year's register."""
+    zone = configured_zone()
+    arrived = to_local(round_.opened_at, zone).date() if round_.opened_at else \
+        local_today(now, zone)
+    year = local_today(now, zone).year
+    return RegisterForm(number=services.next_incoming_number(recipient.agency_id, year),
+                        received_on=arrived)
+
+
+def _assign_form(recipient, assignment) -> AssignForm:
+    """The leader's assignment, the agency's active people to choose from."""
+    people = [(u.id, u.full_name) for u in agency_users(recipient.agency_id)]
+    form = AssignForm(obj=assignment) if assignment else AssignForm()
+    form.handler_id.choices = form.coordinator_ids.choices = people
+    if assignment and request.method == "GET":
+        form.coordinator_ids.data = [u.id for u in assignment.coordinators]
+    return form
 
 
 @bp.route("/register", methods=["POST"])
@@ -169,10 +187,36 @@ def draft(round_id: int):
     return render_template("responses/draft.html", round_=round_, recipient=recipient,
                            response=response, by_section=by_section, documents=documents,
                            outline=commentable, uncommented=uncommented, following=following,
+                           comment_urls=_comment_urls(round_id, response.comments),
+                           new_comment_links=_new_comment_links(round_id, commentable),
                            form=CommentForm(), field_labels=FIELD_LABELS,
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
                            present_form=ActionForm(),
                            new_section=request.args.get("new", type=int))
+
+
+#: Stands for an id in an address built once and varied per comment or section: url_for
+#: for each of a page's sixty comments and fifty sections cost more than their forms.
+_ID = 987654321
+
+
+def _comment_urls(round_id: int, comments) -> dict:
+    """Where the drafting page's forms post: a new comment, and each comment's update and
+    deletion."""
+    update = url_for(".update_comment", round_id=round_id, comment_id=_ID)
+    delete = url_for(".delete_comment", round_id=round_id, comment_id=_ID)
+    urls: dict = {comment.id: {"update": update.replace(str(_ID), str(comment.id)),
+                               "delete": delete.replace(str(_ID), str(comment.id))}
+                  for comment in comments}
+    urls["create"] = url_for(".create_comment", round_id=round_id)
+    return urls
+
+
+def _new_comment_links(round_id: int, sections) -> dict:
+    """Each commentable section → the page with the new-comment form in that section (the
+    way without JavaScript)."""
+    link = url_for(".draft", round_id=round_id, new=_ID, _anchor=f"new-{_ID}")
+    return {view.row.id: link.replace(str(_ID), str(view.row.id)) for view in sections}
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):
