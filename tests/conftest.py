@@ -192,6 +192,16 @@ def csrf_token_from(response) -> str:
 
 
 @pytest.fixture(autouse=True)
+def fresh_shown_sections():
+    """Each test starts with nothing kept of rendered drafts: databases are rebuilt between
+    tests, so a version's id (and a fixed clock's circulation time) comes back."""
+    from commentflow.drafts.shown import forget_shown_sections
+
+    forget_shown_sections()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def smtp_allowlist(monkeypatch):
     """Fail any test that reaches an SMTP server it did not start itself."""
     allowed = set()

@@ -4,8 +4,8 @@ from flask_login import current_user, login_required
 
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.drafts.converting import as_requested
-from commentflow.drafts.models import FIELD_LABELS, DraftVersion
-from commentflow.drafts.services import document
+from commentflow.drafts.models import DraftVersion
+from commentflow.drafts.shown import shown_sections
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
 from commentflow.responses.tracker import STATE_LABELS, agency_states
@@ -36,9 +36,10 @@ def show(round_id: int):
     # loaded, and the page then read the round, its drafts and sections again.
     if services.mark_opened(recipient, current_user, now=now_utc()):
         db.session.commit()
+    documents = [(v, shown_sections(v)) for v in round_.versions]
     return render_template("rounds/received.html", round_=round_, recipient=recipient,
-                           now=now_utc(), documents=[(v, document(v)) for v in round_.versions],
-                           field_labels=FIELD_LABELS, **panel_context(round_, recipient))
+                           now=now_utc(), documents=documents,
+                           **panel_context(round_, recipient))
 
 
 @bp.route("/<int:round_id>/letter.docx")

@@ -22,9 +22,8 @@ from commentflow.core.dates import local_today, to_local
 from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
 from commentflow.drafts.converting import as_requested
-from commentflow.drafts.models import FIELD_LABELS
 from commentflow.drafts.reading import Limits
-from commentflow.drafts.services import document
+from commentflow.drafts.shown import shown_sections
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
 from commentflow.responses import follow_up, services
@@ -177,19 +176,22 @@ def draft(round_id: int):
     by_section: dict = {}
     for comment in response.comments:
         by_section.setdefault(comment.section_id, []).append(comment)
-    documents = [(v, document(v)) for v in round_.versions]
-    commentable = [view for _v, views in documents for view in views if view.row.is_commentable]
-    uncommented = [view.anchor for view in commentable if not by_section.get(view.row.id)]
+    documents = [(v, shown_sections(v)) for v in round_.versions]
+    commentable = [section for _v, sections in documents for section in sections
+                   if section.is_commentable]
+    uncommented = [section.anchor for section in commentable if not by_section.get(section.id)]
     following = {}  # each section → the next section still without a comment
-    for index, view in enumerate(commentable):
-        following[view.row.id] = next((v.anchor for v in commentable[index + 1:]
-                                       if not by_section.get(v.row.id)), None)
+    next_free = None
+    for section in reversed(commentable):
+        following[section.id] = next_free
+        if not by_section.get(section.id):
+            next_free = section.anchor
     return render_template("responses/draft.html", round_=round_, recipient=recipient,
                            response=response, by_section=by_section, documents=documents,
                            outline=commentable, uncommented=uncommented, following=following,
                            comment_urls=_comment_urls(round_id, response.comments),
                            new_comment_links=_new_comment_links(round_id, commentable),
-                           form=CommentForm(), field_labels=FIELD_LABELS,
+                           form=CommentForm(),
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
                            present_form=ActionForm(),
                            new_section=request.args.get("new", type=int))
@@ -216,7 +218,7 @@ def _new_comment_links(round_id: int, sections) -> dict:
     """Each commentable section → the page with the new-comment form in that section (the
     way without JavaScript)."""
     link = url_for(".draft", round_id=round_id, new=_ID, _anchor=f"new-{_ID}")
-    return {view.row.id: link.replace(str(_ID), str(view.row.id)) for view in sections}
+    return {section.id: link.replace(str(_ID), str(section.id)) for section in sections}
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):
