@@ -5,6 +5,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
+from sqlalchemy.orm import joinedload
 
 from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
@@ -131,6 +132,14 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
 def responses_of(recipient: RoundRecipient) -> list[Response]:
     return list(db.session.scalars(select(Response).where(
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
+
+
+def comments_of(response: Response) -> list[Comment]:
+    """The response's comments (not deleted) in the order written, each with its author's
+    name read in the same statement: the drafting page says who saved each one."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.response_id == response.id, Comment.deleted_at.is_(None))
+        .order_by(Comment.id).options(joinedload(Comment.author).lazyload("*"))))
 
 
 def comment_counts(responses: list[Response]) -> dict[int, int]:

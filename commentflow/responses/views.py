@@ -174,7 +174,8 @@ def draft(round_id: int):
     if response is None:
         return _back(round_id)
     by_section: dict = {}
-    for comment in response.comments:
+    comments = services.comments_of(response)
+    for comment in comments:
         by_section.setdefault(comment.section_id, []).append(comment)
     documents = [(v, shown_sections(v)) for v in round_.versions]
     commentable = [section for _v, sections in documents for section in sections
@@ -189,7 +190,7 @@ def draft(round_id: int):
     return render_template("responses/draft.html", round_=round_, recipient=recipient,
                            response=response, by_section=by_section, documents=documents,
                            outline=commentable, uncommented=uncommented, following=following,
-                           comment_urls=_comment_urls(round_id, response.comments),
+                           comment_urls=_comment_urls(round_id, comments),
                            new_comment_links=_new_comment_links(round_id, commentable),
                            form=CommentForm(),
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
