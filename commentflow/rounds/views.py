@@ -25,6 +25,7 @@ from commentflow.rounds.permissions import can_create_rounds, can_manage_round
 from commentflow.storage.services import download_response
 from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action, save_form
+from commentflow.web.i18n import label_text
 from commentflow.web.security import form_view
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
@@ -36,7 +37,7 @@ ROUND_STATE_LABELS = {RoundState.DRAFT: _l("Đang soạn"), RoundState.OPEN: _l(
 
 @bp.app_template_filter("round_state")
 def _round_state(state: RoundState) -> str:
-    return str(ROUND_STATE_LABELS[state])
+    return label_text(ROUND_STATE_LABELS[state])
 lead_office = roles_required(Role.LEAD_STAFF, Role.LEADER)
 lead_staff = roles_required(Role.LEAD_STAFF)
 

@@ -1,6 +1,8 @@
 """Interface language (Vietnamese first, English available) and Jinja date/number filters."""
+import flask_babel
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from commentflow.core import dates
@@ -76,7 +78,17 @@ def init_filters(app: Flask) -> None:
                 "current_path": request.full_path.rstrip("?")}
 
 
+def label_text(label) -> str:
+    """A lazy label (`lazy_gettext` without variables) in this context's language, through
+    the memoized catalogue: printing the lazy text itself walks Flask-Babel's context proxies
+    on each call, fifty times on a list of fifty rounds."""
+    if isinstance(label, LazyString) and label._func is flask_babel.gettext \
+            and len(label._args) == 1 and not label._kwargs:
+        return _translations().ugettext(label._args[0])
+    return str(label)
+
+
 def translated(labels: dict) -> dict:
     """A table of lazy labels translated once for this page: a lazy text is translated
     again each time it is printed, 500 times on a tracker of 500 recipients."""
-    return {key: str(label) for key, label in labels.items()}
+    return {key: label_text(label) for key, label in labels.items()}

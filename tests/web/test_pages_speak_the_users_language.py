@@ -98,3 +98,24 @@ def test_no_page_shows_an_internal_code(app, login_as, world):  # noqa: F811
     consolidation.publish(world["round"], actor=leader, now=world["now"])
     db.session.commit()
     assert _crawl(app, login_as, _everyone(world), world["ids"]) == {}
+
+
+def test_lazy_labels_printed_through_the_memoized_catalogue_follow_the_language(app):
+    from flask_babel import force_locale
+    from flask_babel import lazy_gettext as _l
+
+    from commentflow.rounds.models import RoundState
+    from commentflow.rounds.views import ROUND_STATE_LABELS
+    from commentflow.web.i18n import label_text, translated
+
+    with app.test_request_context("/"):
+        assert label_text(ROUND_STATE_LABELS[RoundState.OPEN]) == "Đang lấy ý kiến"
+        with force_locale("en"):
+            assert label_text(ROUND_STATE_LABELS[RoundState.OPEN]) == \
+                str(ROUND_STATE_LABELS[RoundState.OPEN]) != "Đang lấy ý kiến"
+            assert translated({1: ROUND_STATE_LABELS[RoundState.CLOSED]})[1] == \
+                str(ROUND_STATE_LABELS[RoundState.CLOSED])
+        assert label_text(ROUND_STATE_LABELS[RoundState.OPEN]) == "Đang lấy ý kiến"
+        # a label with variables is formatted as Flask-Babel does
+        assert label_text(_l("%(n)d ý kiến", n=3)) == "3 ý kiến"
+        assert label_text("chữ thường") == "chữ thường"
