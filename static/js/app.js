@@ -102,7 +102,9 @@
         }
         select.appendChild(fresh);
       }).catch(function () {
-        select.removeAttribute("data-filled");   // the page's own choices stay usable
+        // The page's own choices stay usable; the next in-place update asks again.
+        delete optionLists[url];
+        select.removeAttribute("data-filled");
       });
     });
   }
