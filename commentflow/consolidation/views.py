@@ -35,6 +35,7 @@ from commentflow.web.auth import roles_required
 from commentflow.web.forms import run_action
 from commentflow.web.i18n import translated
 from commentflow.web.navigation import back_to_place
+from commentflow.web.urls import urls_by
 
 bp = Blueprint("consolidation", __name__, url_prefix="/rounds/<int:round_id>/consolidation")
 #: What recipient agencies read of the consolidation: the published report.
@@ -67,17 +68,12 @@ def workspace(round_id: int):
     filters.agency.choices = [("", _("Mọi cơ quan, đơn vị"))] + _held(
         str(chosen.agency_id or ""), chosen_agency(round_, chosen.agency_id))
     args = {k: v for k, v in request.args.items() if k not in ("page", "columns")}
-    # One URL built, then varied by section: url_for per section cost more than the
-    # outline's rendering on a 300-section draft.
-    placeholder = "0SECTION0"
-    section_link = url_for(".workspace", round_id=round_id, **{**args, "section": placeholder})
-    section_links = {entry.key: section_link.replace(placeholder, entry.key)
-                     for entry in view.outline}
+    section_links = urls_by(".workspace", "section", [e.key for e in view.outline],
+                            round_id=round_id, **args)
     # Each comment's agency links to the page filtered by it (the way to that filter
     # without JavaScript, whose list is loaded by script).
-    agency_link = url_for(".workspace", round_id=round_id, **{**args, "agency": placeholder})
-    agency_links = {agency_id: agency_link.replace(placeholder, str(agency_id))
-                    for agency_id in view.agencies_shown}
+    agency_links = urls_by(".workspace", "agency", view.agencies_shown, round_id=round_id,
+                           **args)
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
         **_charts(round_, view.tally),

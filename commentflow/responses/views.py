@@ -55,6 +55,7 @@ from commentflow.rounds.services import get_round_for_recipient
 from commentflow.signatures.services import checks_of, describe
 from commentflow.storage.services import download_response
 from commentflow.web.forms import ActionForm, form_errors, run_action, run_for_script
+from commentflow.web.urls import urls_by
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
 
@@ -198,19 +199,13 @@ def draft(round_id: int):
                            new_section=request.args.get("new", type=int))
 
 
-#: Stands for an id in an address built once and varied per comment or section: url_for
-#: for each of a page's sixty comments and fifty sections cost more than their forms.
-_ID = 987654321
-
-
 def _comment_urls(round_id: int, comments) -> dict:
     """Where the drafting page's forms post: a new comment, and each comment's update and
-    deletion."""
-    update = url_for(".update_comment", round_id=round_id, comment_id=_ID)
-    delete = url_for(".delete_comment", round_id=round_id, comment_id=_ID)
-    urls: dict = {comment.id: {"update": update.replace(str(_ID), str(comment.id)),
-                               "delete": delete.replace(str(_ID), str(comment.id))}
-                  for comment in comments}
+    deletion (addresses built once: sixty comments cost more in url_for than in forms)."""
+    ids = [comment.id for comment in comments]
+    update = urls_by(".update_comment", "comment_id", ids, round_id=round_id)
+    delete = urls_by(".delete_comment", "comment_id", ids, round_id=round_id)
+    urls: dict = {id_: {"update": update[id_], "delete": delete[id_]} for id_ in ids}
     urls["create"] = url_for(".create_comment", round_id=round_id)
     return urls
 
@@ -218,8 +213,8 @@ def _comment_urls(round_id: int, comments) -> dict:
 def _new_comment_links(round_id: int, sections) -> dict:
     """Each commentable section → the page with the new-comment form in that section (the
     way without JavaScript)."""
-    link = url_for(".draft", round_id=round_id, new=_ID, _anchor=f"new-{_ID}")
-    return {section.id: link.replace(str(_ID), str(section.id)) for section in sections}
+    return urls_by(".draft", "new", [section.id for section in sections], anchor="new-{}",
+                   round_id=round_id)
 
 
 def _comment_reply(round_id, comment=None, error=None, status=200):
