@@ -16,6 +16,7 @@ from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import DomainError, ValidationFailed
 from commentflow.core.text import clean
 from commentflow.extensions import db
+from commentflow.web.read_requests import commit_if_written
 
 
 def _clean_input(value):
@@ -111,7 +112,7 @@ def run_action(action: Callable[[], object], success: str | Callable[[object], s
         db.session.rollback()
         flash(error.message, "error")
         return None
-    db.session.commit()
+    commit_if_written()
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
