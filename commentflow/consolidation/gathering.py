@@ -1,13 +1,12 @@
 """What the consolidation report and the margin document say, gathered in a fixed number of
 queries for the pure builders in commentflow.exports."""
-from collections import Counter
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from commentflow.accounts.models import User
-from commentflow.consolidation.figures import disposition_mix
+from commentflow.consolidation.figures import Tally, disposition_mix
 from commentflow.consolidation.models import Disposition
 from commentflow.consolidation.queries import comment_lines
 from commentflow.core.dates import format_short_date, local_today
@@ -79,10 +78,11 @@ def report_data(round_: Round, *, now: datetime, zone: str) -> ReportData:
     titles = {v.id: v.draft.title for v in round_.versions}
     report_groups: list[ReportGroup] = []
     shared: dict[int, ReportRow] = {}  # one row per disposition answering several comments
-    kinds: Counter = Counter()  #: (section, kind) → comments, as the charts count them
+    kinds = Tally()  #: as the charts count them
     for line in lines:
         disposition = dispositions.get(line.disposition_id)
-        kinds[(line.section_id, disposition.kind if disposition is not None else None)] += 1
+        kinds.add(line.section_id, disposition.kind.name if disposition is not None
+                  and disposition.kind is not None else None, 1)
         label = labels.get(line.section_id, GENERAL)
         draft = titles.get(line.version_id, "")
         if not report_groups or (report_groups[-1].label, report_groups[-1].draft) != (

@@ -6,10 +6,10 @@ from sqlalchemy import Select, func, select
 from commentflow.consolidation.models import Disposition
 from commentflow.core.db import plain_rows
 from commentflow.directory.models import Agency
-from commentflow.drafts.models import DraftSection
+from commentflow.drafts.models import UNNUMBERED_PARTS, DraftSection
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response, ResponseState
-from commentflow.rounds.models import RoundRecipient
+from commentflow.rounds.models import Round, RoundRecipient
 
 
 def in_force(statement: Select, round_id: int) -> Select:
@@ -27,6 +27,24 @@ def draft_order(statement: Select) -> Select:
     return (statement.outerjoin(DraftSection, DraftSection.id == Comment.section_id)
             .order_by(Comment.section_id.is_(None), DraftSection.version_id,
                       DraftSection.position, RoundRecipient.position, Comment.id))
+
+
+def labelled_sections(round_: Round, *, commentable_only: bool = False):
+    """(section id, the draft's key, label) of the drafts circulated, in draft order; a
+    section is named with its draft when the round circulates several."""
+    versions = round_.versions
+    titles = {v.id: v.draft.title for v in versions} if len(versions) > 1 else {}
+    statement = (select(DraftSection.id, DraftSection.version_id, DraftSection.citation,
+                        DraftSection.key)
+                 .where(DraftSection.version_id.in_([v.id for v in versions] or [0]))
+                 .order_by(DraftSection.version_id, DraftSection.position))
+    if commentable_only:
+        statement = statement.where(DraftSection.is_commentable)
+    for section_id, version_id, citation, key in db.session.execute(statement):
+        label = citation or str(UNNUMBERED_PARTS.get(key, key))
+        if version_id in titles:
+            label = f"{titles[version_id]} — {label}"
+        yield section_id, key, label
 
 
 def open_count(round_id: int) -> int:

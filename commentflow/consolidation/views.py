@@ -76,7 +76,7 @@ def workspace(round_id: int):
                            **args)
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
-        **_charts(round_, view.tally),
+        **_charts(round_, view.tally, view.section_labels),
         export_form=ExportForm(request.args), kinds=translated(KIND_LABELS),
         quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
@@ -103,10 +103,10 @@ def filter_options(round_id: int):
     return response.make_conditional(request)
 
 
-def _charts(round_, counted: figures.Tally) -> dict:
+def _charts(round_, counted: figures.Tally, sections: list[tuple[int, str]]) -> dict:
     """The workspace's two charts, and their figures for the tables beside them."""
     cells = figures.comments_per_section(round_, general_label=_("Ý kiến chung"),
-                                         counted=counted)
+                                         counted=counted, sections=sections)
     mix = figures.disposition_mix(round_, counted)
     commented = sum(1 for cell in cells if cell.count)
     return {

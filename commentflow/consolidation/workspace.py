@@ -4,19 +4,18 @@ The number of queries does not depend on the number of comments: counts are aggr
 the database, only one page of comments is loaded, and suggestions are computed for the
 sections on that page.
 """
-from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from commentflow.consolidation.figures import Tally, kind_name
 from commentflow.consolidation.models import Disposition, DispositionKind
-from commentflow.consolidation.queries import draft_order, in_force
+from commentflow.consolidation.queries import draft_order, in_force, labelled_sections
 from commentflow.consolidation.services import suggested_groups
 from commentflow.core.paging import PageInfo, page_info
 from commentflow.core.text import fold
 from commentflow.directory.models import Agency, AgencyGroupMembership
-from commentflow.drafts.models import UNNUMBERED_PARTS, DraftSection
 from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response
 from commentflow.rounds.models import Round, RoundRecipient
@@ -67,9 +66,11 @@ class Workspace:
     #: This page's comments, cut by section: (outline entry, comments) in draft order.
     sections: list[tuple[OutlineEntry, list[Comment]]]
     pager: PageInfo
-    #: (section id or None, DispositionKind or None) → comments in force, for the charts
-    tally: Counter = field(default_factory=Counter)
+    #: comments in force per section and per kind of disposition, for the charts
+    tally: Tally = field(default_factory=Tally)
     suggestions: list[Suggestion] = field(default_factory=list)
+    #: (id, label) of every section of the drafts circulated, in draft order
+    section_labels: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def awaiting_approval(self) -> list[int]:
@@ -112,38 +113,20 @@ def _filtered(statement: Select, round_id: int, filters: Filters) -> Select:
 
 
 def _outline_rows(round_: Round, filters: Filters | None):
-    """(section id, disposition kind, open, comments) for the comments in force matching the
+    """(section id, disposition kind's name, open, comments) for the comments in force matching the
     filters: grouped on small keys only, the sections' names are read separately."""
     is_open = _is_open()
-    statement = select(Comment.section_id, Disposition.kind, is_open, func.count(Comment.id))
+    statement = select(Comment.section_id, kind_name(), is_open, func.count(Comment.id))
     return db.session.execute(
         _filtered(statement.select_from(Comment), round_.id, filters or Filters())
         .group_by(Comment.section_id, Disposition.kind, is_open)).all()
-
-
-def _labelled_sections(round_: Round, *, commentable_only: bool = False):
-    """(section id, the draft's key, label) of the drafts circulated, in draft order; a
-    section is named with its draft when the round circulates several."""
-    versions = round_.versions
-    titles = {v.id: v.draft.title for v in versions} if len(versions) > 1 else {}
-    statement = (select(DraftSection.id, DraftSection.version_id, DraftSection.citation,
-                        DraftSection.key)
-                 .where(DraftSection.version_id.in_([v.id for v in versions] or [0]))
-                 .order_by(DraftSection.version_id, DraftSection.position))
-    if commentable_only:
-        statement = statement.where(DraftSection.is_commentable)
-    for section_id, version_id, citation, key in db.session.execute(statement):
-        label = citation or str(UNNUMBERED_PARTS.get(key, key))
-        if version_id in titles:
-            label = f"{titles[version_id]} — {label}"
-        yield section_id, key, label
 
 
 def _section_names(round_: Round, general_label: str) -> dict[int | None, tuple]:
     """Each section of the drafts circulated → (order, key, label); general comments last."""
     names: dict[int | None, tuple] = {
         section_id: (order, key, label)
-        for order, (section_id, key, label) in enumerate(_labelled_sections(round_))}
+        for order, (section_id, key, label) in enumerate(labelled_sections(round_))}
     names[None] = (len(names), GENERAL_KEY, general_label)
     return names
 
@@ -154,7 +137,7 @@ def filter_choices(round_: Round, general_label: str) -> dict[str, list[tuple[st
     the commentable sections in draft order with general comments last, and the
     recipients in protocol order. Values are those the filters take."""
     sections = [(str(section_id), label) for section_id, _key, label
-                in _labelled_sections(round_, commentable_only=True)]
+                in labelled_sections(round_, commentable_only=True)]
     sections.append((GENERAL_KEY, general_label))
     agencies = [(str(agency_id), name) for agency_id, name in recipient_names(round_)]
     return {"section": sections, "agency": agencies}
@@ -252,14 +235,15 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
     still open): the totals, the charts' tally and, unless the page is filtered, the outline
     all come from that one pass over the round's comments."""
     everything = _outline_rows(round_, None)
-    tally: Counter = Counter()
+    tally = Tally()
     total = open_ = 0
     for section_id, kind, is_open, count in everything:
-        tally[(section_id, kind)] += count
+        tally.add(section_id, kind, count)
         total += count
         open_ += count if is_open else 0
+    names = _section_names(round_, general_label)
     outline = _outline(_outline_rows(round_, filters) if _is_filtered(filters) else everything,
-                       _section_names(round_, general_label))
+                       names)
     entries = {e.key: e for e in outline}
     shown = entries[filters.section].shown if filters.section in entries else (
         0 if filters.section else sum(e.shown for e in outline))
@@ -291,4 +275,6 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         sections[-1][1].append(comment)
     return Workspace(total=total, open=open_, shown=shown, outline=outline,
                      sections=sections, pager=pager, tally=tally,
-                     suggestions=_suggestions(round_, [e.section_id for e, _c in sections]))
+                     suggestions=_suggestions(round_, [e.section_id for e, _c in sections]),
+                     section_labels=[(section_id, label) for section_id, (_o, _k, label)
+                                     in names.items() if section_id is not None])
