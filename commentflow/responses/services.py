@@ -134,6 +134,19 @@ def responses_of(recipient: RoundRecipient) -> list[Response]:
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
 
 
+def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Response]]:
+    """The recipient's assignment (or None) and its responses in order, in one statement:
+    every autosave and every view of the request or drafting page needs both (an agency has
+    one assignment at most and a few responses, so the join stays small)."""
+    rows = db.session.execute(
+        select(Assignment, Response).select_from(RoundRecipient)
+        .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
+        .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
+        .where(RoundRecipient.id == recipient.id).order_by(Response.sequence)).all()
+    assignment = rows[0][0] if rows else None
+    return assignment, [response for _assignment, response in rows if response is not None]
+
+
 def comments_of(response: Response) -> list[Comment]:
     """The response's comments (not deleted) in the order written, each with its author's
     name read in the same statement: the drafting page says who saved each one."""
@@ -183,8 +196,11 @@ def published_outcomes(recipient: RoundRecipient) -> list:
             for comment in in_draft_order]
 
 
-def _require_drafting(recipient: RoundRecipient, actor, now) -> None:
-    if not can_draft(actor, recipient, assignment_of(recipient)):
+def _require_drafting(recipient: RoundRecipient, actor, now, *,
+                      assignment: Assignment | None = None, read: bool = True) -> None:
+    """Refuse unless the actor may draft now; `read=False`: the caller passes the
+    recipient's assignment it has read (handling_of)."""
+    if not can_draft(actor, recipient, assignment_of(recipient) if read else assignment):
         raise PermissionDenied(_("Bạn không được giao soạn ý kiến cho văn bản này."))
     if not recipient.accepts_answers(now):
         raise ValidationFailed(_("Đã quá hạn góp ý hoặc đợt lấy ý kiến đã kết thúc."))
@@ -225,8 +241,9 @@ def _start_response(recipient: RoundRecipient, *, now, retry: bool = True) -> Re
 def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
     """The response being drafted, started on first use (after a submission: an amendment).
     Two users starting at once get the same response."""
-    _require_drafting(recipient, actor, now)
-    current = editable_response(recipient)
+    assignment, responses = handling_of(recipient)
+    _require_drafting(recipient, actor, now, assignment=assignment, read=False)
+    current = editable_response(recipient, among=responses)
     if current is not None:
         return current
     _lock(recipient)

@@ -93,9 +93,8 @@ def panel_context(round_, recipient) -> dict:
     """Everything the inbox page shows about the agency's own handling of the request.
     Each form (and what it proposes: the people, the next register number) is built only
     when the viewer may use it; most views of the page show none of them."""
-    assignment = services.assignment_of(recipient)
+    assignment, responses = services.handling_of(recipient)
     registration = services.registration_of(recipient)
-    responses = services.responses_of(recipient)
     checks = checks_of(r.scan_file_id for r in responses)
     now = now_utc()
     accepts_answers = recipient.accepts_answers(now)
