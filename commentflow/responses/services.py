@@ -1,10 +1,11 @@
 """Use cases of an agency's answer: register, assign, comment, return, submit, agree, amend."""
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.orm import joinedload
 
 from commentflow.accounts.models import User, UserRole
@@ -138,11 +139,7 @@ def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Resp
     """The recipient's assignment (or None) and its responses in order, in one statement:
     every autosave and every view of the request or drafting page needs both (an agency has
     one assignment at most and a few responses, so the join stays small)."""
-    rows = db.session.execute(
-        select(Assignment, Response).select_from(RoundRecipient)
-        .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
-        .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
-        .where(RoundRecipient.id == recipient.id).order_by(Response.sequence)).all()
+    rows = db.session.execute(_handling(), {"recipient_id": recipient.id}).all()
     assignment = rows[0][0] if rows else None
     return assignment, [response for _assignment, response in rows if response is not None]
 
@@ -194,6 +191,14 @@ def published_outcomes(recipient: RoundRecipient) -> list:
         c.section.position if c.section else 0, c.id))
     return [(comment, comment.disposition.kind_label if comment.disposition else "")
             for comment in in_draft_order]
+
+
+@lru_cache(maxsize=1)
+def _handling():
+    return (select(Assignment, Response).select_from(RoundRecipient)
+            .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
+            .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
+            .where(RoundRecipient.id == bindparam("recipient_id")).order_by(Response.sequence))
 
 
 def _require_drafting(recipient: RoundRecipient, actor, now, *,
@@ -269,16 +274,22 @@ def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
     return response
 
 
+@lru_cache(maxsize=1)
+def _round_section():
+    """Built once, like the other statements every autosave runs."""
+    return (select(DraftSection)
+            .join(round_versions, round_versions.c.version_id == DraftSection.version_id)
+            .where(DraftSection.id == bindparam("section_id"),
+                   round_versions.c.round_id == bindparam("round_id")))
+
+
 def _check_section(response: Response, section_id: int | None) -> DraftSection | None:
     if section_id is None:
         return None
     # The section and its round's draft in one statement (every autosave runs it); the
     # section stays in the session, where the comment finds it.
-    section = db.session.scalar(
-        select(DraftSection).join(round_versions,
-                                  round_versions.c.version_id == DraftSection.version_id)
-        .where(DraftSection.id == section_id,
-               round_versions.c.round_id == response.recipient.round_id))
+    section = db.session.scalar(_round_section(), {
+        "section_id": section_id, "round_id": response.recipient.round_id})
     if section is None or not section.is_commentable:
         raise ValidationFailed(_("Mục này không thuộc dự thảo của đợt lấy ý kiến."))
     return section

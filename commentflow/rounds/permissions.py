@@ -1,5 +1,7 @@
 """Who may see and change a round: its lead office; and each recipient agency, once sent."""
-from sqlalchemy import select
+from functools import lru_cache
+
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from commentflow.accounts.models import Role, User
@@ -32,8 +34,16 @@ def sent_recipient(user: User | None, round_id: int) -> RoundRecipient | None:
     with it (every request of an agency's pages and API calls starts here)."""
     if user is None or not user.is_active:
         return None
-    return db.session.scalar(
-        select(RoundRecipient).join(Round, Round.id == RoundRecipient.round_id)
-        .where(RoundRecipient.round_id == round_id, RoundRecipient.agency_id == user.agency_id,
-               Round.state != RoundState.DRAFT)
-        .options(contains_eager(RoundRecipient.round)))
+    return db.session.scalar(_sent_recipient(), {"round_id": round_id,
+                                                 "agency_id": user.agency_id})
+
+
+@lru_cache(maxsize=1)
+def _sent_recipient():
+    """Built once: making the statement (and its cache key) again on every request cost
+    about as much as running it."""
+    return (select(RoundRecipient).join(Round, Round.id == RoundRecipient.round_id)
+            .where(RoundRecipient.round_id == bindparam("round_id"),
+                   RoundRecipient.agency_id == bindparam("agency_id"),
+                   Round.state != RoundState.DRAFT)
+            .options(contains_eager(RoundRecipient.round)))
