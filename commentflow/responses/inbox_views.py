@@ -8,7 +8,8 @@ from commentflow.drafts.models import DraftVersion
 from commentflow.drafts.shown import shown_sections
 from commentflow.exports.letters import build_letter
 from commentflow.extensions import db
-from commentflow.responses.tracker import STATE_LABELS, agency_states
+from commentflow.responses.inbox_list import inbox_entries
+from commentflow.responses.tracker import STATE_LABELS
 from commentflow.responses.views import panel_context
 from commentflow.rounds import letters, services
 from commentflow.storage.services import download_response
@@ -20,12 +21,11 @@ bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 @bp.route("/")
 @login_required
 def index():
-    page = services.inbox_page(current_user.agency_id, request.args.get("page", 1, type=int),
-                               current_app.config["PAGE_SIZE"])
-    entries, now = page.items, now_utc()
-    return render_template("rounds/inbox.html", entries=entries, page=page, now=now,
-                           labels=translated(STATE_LABELS),
-                           states=agency_states(entries, now=now, zone=configured_zone()))
+    entries, page = inbox_entries(current_user.agency_id, request.args.get("page", 1, type=int),
+                                  current_app.config["PAGE_SIZE"], now=now_utc(),
+                                  zone=configured_zone())
+    return render_template("rounds/inbox.html", entries=entries, page=page,
+                           labels=translated(STATE_LABELS))
 
 
 @bp.route("/<int:round_id>")

@@ -67,8 +67,6 @@ def init_filters(app: Flask) -> None:
     )
     # Whatever was stored, a page never prints a control character (Markup is ours already).
     app.jinja_env.finalize = lambda value: clean(value) if type(value) is str else value
-    app.jinja_env.globals["days_left"] = lambda moment, now: (
-        dates.local_today(moment, _zone()) - dates.local_today(now, _zone())).days
 
     @app.context_processor
     def _inject_locale():

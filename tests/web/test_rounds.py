@@ -292,8 +292,10 @@ def test_the_inbox_is_paged_latest_deadline_first(app, login_as):
     assert "Trang 1 / 3" in first and "?page=2" in first
     last = client.get("/inbox/?page=3").get_data(as_text=True)
     assert subjects[0] in last and subjects[1] not in last and "Trang 3 / 3" in last
-    beyond = client.get("/inbox/?page=9")
-    assert beyond.status_code == 200 and subjects[0] not in beyond.get_data(as_text=True)
+    # A page past the end (a bookmark kept while requests were withdrawn) shows the last
+    # one, as every other list does.
+    beyond = client.get("/inbox/?page=9").get_data(as_text=True)
+    assert subjects[0] in beyond and subjects[1] not in beyond and "Trang 3 / 3" in beyond
 
 
 def test_reading_a_request_again_writes_nothing(app, login_as):
