@@ -7,6 +7,7 @@ from commentflow.accounts.models import (  # noqa: F401
     UserSession,
 )
 from commentflow.audit.models import AuditEvent  # noqa: F401
+from commentflow.consolidation import revision  # noqa: F401  (its triggers join the schema)
 from commentflow.consolidation.models import Disposition  # noqa: F401
 from commentflow.directory.models import Agency, AgencyGroup, AgencyGroupMembership  # noqa: F401
 from commentflow.drafts.comparisons import SectionPair, VersionComparison  # noqa: F401

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from commentflow import create_app
 from commentflow.config import TestConfig
+from commentflow.consolidation import revision
 from commentflow.extensions import db
 from tests.postgres import ThrowawayCluster, find_pg_bin
 
@@ -103,7 +104,9 @@ def make_app(url: str, **overrides):
 
 
 def wipe(app) -> None:
-    """Empty every table (fast, keeps the schema) so each test starts from nothing."""
+    """Empty every table (fast, keeps the schema) so each test starts from nothing, and
+    forget the figures kept per consolidation revision (ids and revisions start again)."""
+    revision.forget_all()
     with app.app_context():
         db.session.remove()
         tables = list(reversed(db.metadata.sorted_tables))

@@ -2,7 +2,8 @@
 
 The number of queries does not depend on the number of comments: counts are aggregated in
 the database, only one page of comments is loaded, and suggestions are computed for the
-sections on that page.
+sections on that page. The round's counts and the suggestions are kept per consolidation
+revision (revision.py): viewing again after no change reads neither anew.
 """
 from dataclasses import dataclass, field
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from commentflow.consolidation.figures import Tally, kind_name
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import draft_order, in_force, labelled_sections
+from commentflow.consolidation.revision import kept
 from commentflow.consolidation.services import suggested_groups
 from commentflow.core.paging import PageInfo, page_info
 from commentflow.core.text import fold
@@ -188,7 +190,8 @@ def _is_filtered(filters: Filters) -> bool:
 
 
 def _suggestions(round_: Round, section_ids: list[int | None]) -> list[Suggestion]:
-    groups = suggested_groups(round_, section_ids) if section_ids else []
+    groups = kept(round_.id, "suggestions", lambda: suggested_groups(round_, section_ids),
+                  tuple(section_ids)) if section_ids else []
     ids = [i for g in groups for i in g]
     facts = {id_: (text, agency) for id_, text, agency in db.session.execute(
         select(Comment.id, Comment.text, Agency.name)
@@ -234,7 +237,8 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
     The round's comments are aggregated once (by section, disposition kind and whether
     still open): the totals, the charts' tally and, unless the page is filtered, the outline
     all come from that one pass over the round's comments."""
-    everything = _outline_rows(round_, None)
+    everything = kept(round_.id, "counts", lambda: [tuple(row) for row in
+                                                    _outline_rows(round_, None)])
     tally = Tally()
     total = open_ = 0
     for section_id, kind, is_open, count in everything:

@@ -96,6 +96,10 @@ class Round(db.Model):
     #: Comments still without an approved disposition when the leader closed consolidation.
     open_comments_at_close: Mapped[int | None]
     published_at: Mapped[datetime | None]
+    #: Moved by database triggers whenever what consolidation counts changes (an answer
+    #: submitted or superseded, a comment of a submitted answer, a disposition):
+    #: commentflow/consolidation/revision.py keeps the workspace's figures per revision.
+    consolidation_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     #: A follow-up round ("lần 2") carries the agencies' comments of this earlier round.
     previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     #: The letter's id on the national document exchange (edXML): set when the request is
