@@ -12,7 +12,7 @@ from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wi
 from commentflow.api.setup import init_api
 from commentflow.cli import register_commands
 from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
-from commentflow.core import pool as _pool  # noqa: F401  (pooled connections checked for life)
+from commentflow.core import pool as _pool  # noqa: F401  (pooled connections: plans, life)
 from commentflow.extensions import babel, csrf, db, login_manager, migrate
 from commentflow.web import read_requests as _read_requests  # noqa: F401  (GETs read without BEGIN)
 from commentflow.web.errors import init_errors

@@ -1,4 +1,5 @@
-"""Pooled PostgreSQL connections checked for life without a round trip to the server."""
+"""Pooled PostgreSQL connections: planned for the values at hand, checked for life without a
+round trip to the server."""
 import select
 
 from sqlalchemy import event, exc
@@ -30,3 +31,17 @@ def _check_alive(dbapi_connection, _record, _proxy):
     if type(dbapi_connection).__module__.startswith("psycopg") and \
             _closed_by_server(dbapi_connection):
         raise exc.DisconnectionError("the server closed this pooled connection")
+
+
+@event.listens_for(Pool, "connect")
+def _plan_for_the_values(dbapi_connection, _record):
+    """psycopg prepares a statement on the server once it has run five times, and after five
+    more runs PostgreSQL may settle on a generic plan, made without the values. For the
+    statements that pick a page out of a round (a section's comments, one agency's rows)
+    that plan reads the whole round: the workspace's page of comments went from 2.5 ms to
+    16 ms from its eleventh run on. Each run is planned for its values instead (a plan
+    costs a fraction of a millisecond); the statement is still parsed once."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi_connection.commit()

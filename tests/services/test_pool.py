@@ -43,3 +43,21 @@ def test_a_request_after_the_server_closed_pooled_connections_succeeds(backend, 
         response = client.get("/csrf-token")
         assert response.status_code == 200 and response.get_json()["token"]
     assert db.session.scalar(text("SELECT 1")) == 1
+
+
+
+def test_postgresql_plans_each_statement_for_its_values(pg_cluster):
+    """psycopg prepares statements run often; PostgreSQL must not then settle on a generic
+    plan that reads a whole round to show one page of it (commentflow.core.pool)."""
+    from tests.conftest import make_app
+
+    app = make_app(pg_cluster.create_database("commentflow_plans"))
+    with app.app_context():
+        with db.engine.connect() as conn:
+            for _ in range(12):  # more runs than psycopg's and PostgreSQL's thresholds
+                conn.execute(text("SELECT count(*) FROM pg_class WHERE relpages > :n"),
+                             {"n": 0})
+        with db.engine.connect() as conn:  # the same pooled connection, as a request gets it
+            mode = conn.execute(text("SHOW plan_cache_mode")).scalar()
+        db.engine.dispose()
+    assert mode == "force_custom_plan"
