@@ -8,8 +8,9 @@ revision (revision.py): viewing again after no change reads neither anew.
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
+from commentflow.accounts.models import User
 from commentflow.consolidation.figures import Tally, kind_name
 from commentflow.consolidation.models import Disposition, DispositionKind
 from commentflow.consolidation.queries import draft_order, in_force, labelled_sections
@@ -231,6 +232,25 @@ def _in_window(statement: Select, window: list[OutlineEntry]) -> Select:
     return statement.where(or_(*parts))
 
 
+#: What the page shows of each comment: the columns it prints, no more (the rows' other
+#: columns — the draft section's text, the folded search text, users' settings — were
+#: half the time of loading the page's fifty comments).
+_SHOWN = (
+    load_only(Comment.id, Comment.response_id, Comment.section_id, Comment.disposition_id,
+              Comment.text, Comment.proposed_wording, Comment.reason),
+    joinedload(Comment.response).load_only(Response.id, Response.recipient_id,
+                                           Response.reply_number, Response.reply_notation)
+    .joinedload(Response.recipient).load_only(RoundRecipient.id, RoundRecipient.agency_id)
+    .joinedload(RoundRecipient.agency).load_only(Agency.id, Agency.name),
+    joinedload(Comment.disposition).selectinload(Disposition.comments).load_only(Comment.id),
+    # who drafted and approved: their names, not their roles
+    joinedload(Comment.disposition).joinedload(Disposition.drafted_by)
+    .load_only(User.id, User.full_name).lazyload("*"),
+    joinedload(Comment.disposition).joinedload(Disposition.approved_by)
+    .load_only(User.id, User.full_name).lazyload("*"),
+)
+
+
 def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Workspace:
     """Counts for the whole round, the outline for the filters, and the asked-for page.
 
@@ -260,16 +280,7 @@ def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Wo
         _in_window(draft_order(_filtered(select(Comment.id), round_.id, filters)), window)
         .limit(PAGE_SIZE).offset(offset))) if window else []
     loaded = {c.id: c for c in db.session.scalars(
-        select(Comment).where(Comment.id.in_(ids or [0]))
-        .options(joinedload(Comment.response).joinedload(Response.recipient)
-                 .joinedload(RoundRecipient.agency),
-                 joinedload(Comment.disposition).selectinload(Disposition.comments),
-                 # who drafted and approved: their names, not their roles
-                 joinedload(Comment.disposition).joinedload(Disposition.drafted_by)
-                 .lazyload("*"),
-                 joinedload(Comment.disposition).joinedload(Disposition.approved_by)
-                 .lazyload("*"),
-                 joinedload(Comment.section))).unique()}
+        select(Comment).where(Comment.id.in_(ids or [0])).options(*_SHOWN)).unique()}
     comments = [loaded[i] for i in ids]
     sections: list[tuple[OutlineEntry, list[Comment]]] = []
     for comment in comments:
