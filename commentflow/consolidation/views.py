@@ -74,6 +74,9 @@ def workspace(round_id: int):
     # without JavaScript, whose list is loaded by script).
     agency_links = urls_by(".workspace", "agency", view.agencies_shown, round_id=round_id,
                            **args)
+    response_links = urls_by("answers.response", "response_id",
+                             {c.response_id for _e, comments in view.sections for c in comments},
+                             round_id=round_id)
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
         **_charts(round_, view.tally, view.section_labels),
@@ -81,6 +84,7 @@ def workspace(round_id: int):
         quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
         page_args=args, section_links=section_links, agency_links=agency_links,
+        response_links=response_links,
         filter_options_url=url_for(".filter_options", round_id=round_id, lang=get_locale(),
                                    v=int(round_.updated_at.timestamp())),
         is_leader=can_approve(current_user, round_))

@@ -69,7 +69,8 @@ class Workspace:
     #: This page's comments, cut by section: (outline entry, comments) in draft order.
     sections: list[tuple[OutlineEntry, list[Comment]]]
     pager: PageInfo
-    #: comments in force per section and per kind of disposition, for the charts
+    #: comments in force per section and per kind of disposition, for the charts (kept for
+    #: other views of the same revision: read, never change)
     tally: Tally = field(default_factory=Tally)
     suggestions: list[Suggestion] = field(default_factory=list)
     #: (id, label) of every section of the drafts circulated, in draft order
@@ -251,20 +252,26 @@ _SHOWN = (
 )
 
 
+def _round_counts(round_: Round) -> tuple[list[tuple], Tally, int, int]:
+    """The round's comments in force aggregated once: the rows (as _outline_rows), the
+    charts' tally, the total and how many are still open."""
+    rows = [tuple(row) for row in _outline_rows(round_, None)]
+    tally = Tally()
+    total = open_ = 0
+    for section_id, kind, is_open, count in rows:
+        tally.add(section_id, kind, count)
+        total += count
+        open_ += count if is_open else 0
+    return rows, tally, total, open_
+
+
 def load_workspace(round_: Round, filters: Filters, *, general_label: str) -> Workspace:
     """Counts for the whole round, the outline for the filters, and the asked-for page.
 
     The round's comments are aggregated once (by section, disposition kind and whether
     still open): the totals, the charts' tally and, unless the page is filtered, the outline
     all come from that one pass over the round's comments."""
-    everything = kept(round_.id, "counts", lambda: [tuple(row) for row in
-                                                    _outline_rows(round_, None)])
-    tally = Tally()
-    total = open_ = 0
-    for section_id, kind, is_open, count in everything:
-        tally.add(section_id, kind, count)
-        total += count
-        open_ += count if is_open else 0
+    everything, tally, total, open_ = kept(round_.id, "counts", lambda: _round_counts(round_))
     names = _section_names(round_, general_label)
     outline = _outline(_outline_rows(round_, filters) if _is_filtered(filters) else everything,
                        names)

@@ -16,6 +16,8 @@ _ETH_TO_D = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 def clean(text: str) -> str:
     """NFC, without control characters (tab and line breaks kept): what every text typed
     into a form becomes, and what an export writes whatever was stored."""
+    if _CONTROLS.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text  # as nearly everything is: checked without making a copy
     return unicodedata.normalize("NFC", _CONTROLS.sub("", text))
 
 
