@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
-from commentflow.core.dates import local_today
+from commentflow.core.dates import format_deadline, local_today
 from commentflow.core.paging import PageInfo, page_info
 from commentflow.directory.models import Agency
 from commentflow.extensions import db
@@ -49,6 +49,8 @@ class InboxEntry:
     subject: str
     round_state: RoundState
     deadline_at: datetime
+    #: The deadline as the page prints it, in the configured zone.
+    deadline: str
     #: "5 ngày", "quá hạn" or "đã kết thúc".
     time_left: str
     state: TrackerState
@@ -118,7 +120,8 @@ def _entry(row, now: datetime, zone: str, words: _Words) -> InboxEntry:
     facts = Facts(registered=bool(registered), assigned=bool(assigned),
                   drafting=bool(drafting), submitted=answer)
     return InboxEntry(round_id, sender, number, notation, subject, round_state,
-                      recipient.deadline_at, _time_left(recipient, now, zone, words),
+                      recipient.deadline_at, format_deadline(recipient.deadline_at, zone),
+                      _time_left(recipient, now, zone, words),
                       state_of(recipient, recipient.round, now, facts, zone=zone))
 
 

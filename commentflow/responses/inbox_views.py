@@ -14,6 +14,7 @@ from commentflow.responses.views import panel_context
 from commentflow.rounds import letters, services
 from commentflow.storage.services import download_response
 from commentflow.web.i18n import translated
+from commentflow.web.urls import urls_by
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -25,7 +26,8 @@ def index():
                                   current_app.config["PAGE_SIZE"], now=now_utc(),
                                   zone=configured_zone())
     return render_template("rounds/inbox.html", entries=entries, page=page,
-                           labels=translated(STATE_LABELS))
+                           labels=translated(STATE_LABELS),
+                           links=urls_by("inbox.show", "round_id", [e.round_id for e in entries]))
 
 
 @bp.route("/<int:round_id>")
