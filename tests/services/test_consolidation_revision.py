@@ -1,6 +1,6 @@
 """The consolidation revision moves with what consolidation counts, and the workspace's kept
 figures are always those a fresh count gives."""
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import text, update
@@ -8,6 +8,7 @@ from sqlalchemy import text, update
 from commentflow.consolidation import revision, services, workspace
 from commentflow.consolidation.models import DispositionKind
 from commentflow.consolidation.queries import comment_lines
+from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.extensions import db
 from commentflow.responses import services as responses
@@ -15,11 +16,8 @@ from commentflow.responses.models import Comment
 from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
 from tests.factories import make_agency, make_round, make_user
 
-SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các địa phương trong triển khai."
-
-
-def _now():
-    return datetime.now(UTC)
+#: Said by three communes, one with a stray full stop: suggested as one group.
+SAME = "Đề nghị quy định rõ thời hạn báo cáo của UBND cấp xã về Sở Y tế."
 
 
 @pytest.fixture
@@ -35,7 +33,7 @@ def world(app):
         comments = [CommentData(SAME + (" ." if index == 2 else ""), sections["III.2.a"].id),
                     CommentData(f"Ý kiến riêng số {index}.", sections["I.1.a"].id)]
         record_paper_reply(recipient, ReplyLetter(str(index + 1), "UBND-VP", date(2026, 7, 8)),
-                           comments, actor=staff, now=_now())
+                           comments, actor=staff, now=now_utc())
     drafter = make_user(roles=(Role.STAFF,), agency=communes[3])
     db.session.commit()
     return round_, staff, leader, drafter, sections
@@ -70,22 +68,22 @@ def test_the_revision_moves_with_what_consolidation_counts(world):
 
     # An agency drafting: autosaves do not touch the round.
     assert not _moved(round_, lambda: responses.add_comment(
-        drafting, CommentData("Bản nháp.", sections["I.1.a"].id), actor=drafter, now=_now()))
+        drafting, CommentData("Bản nháp.", sections["I.1.a"].id), actor=drafter, now=now_utc()))
     # Its answer submitted (on paper here), then amended: the first superseded.
     assert _moved(round_, lambda: record_paper_reply(
-        drafting, ReplyLetter("9", "UBND", date(2026, 7, 9)), [], actor=staff, now=_now()))
+        drafting, ReplyLetter("9", "UBND", date(2026, 7, 9)), [], actor=staff, now=now_utc()))
     assert _moved(round_, lambda: record_paper_reply(
         drafting, ReplyLetter("10", "UBND", date(2026, 7, 10)),
-        [CommentData("Bổ sung.", None)], actor=staff, now=_now()))
+        [CommentData("Bổ sung.", None)], actor=staff, now=now_utc()))
     # A comment of a submitted answer changed directly in the database (any SQL session).
     assert _moved(round_, lambda: db.session.execute(
         update(Comment).where(Comment.id == first.id).values(text="Sửa trong CSDL.")))
     # Dispositions: inserted, changed, removed.
     decided = []
     assert _moved(round_, lambda: decided.append(services.decide(
-        round_, [first.id], DispositionKind.ACCEPTED, "Tiếp thu.", actor=staff, now=_now())))
+        round_, [first.id], DispositionKind.ACCEPTED, "Tiếp thu.", actor=staff, now=now_utc())))
     assert _moved(round_, lambda: services.approve(round_, [decided[0].id], actor=leader,
-                                                   now=_now()))
+                                                   now=now_utc()))
     assert _moved(round_, lambda: db.session.execute(
         text("DELETE FROM dispositions WHERE id = :id").bindparams(id=decided[0].id)))
 
@@ -106,14 +104,14 @@ def test_kept_figures_are_what_a_fresh_count_gives(world, monkeypatch):
     same = [c.id for c in lines if c.section_id == sections["III.2.a"].id]
     grouped = []
     changes = [
-        lambda: grouped.append(services.group(round_, same, actor=staff, now=_now())),
+        lambda: grouped.append(services.group(round_, same, actor=staff, now=now_utc())),
         lambda: services.decide(round_, same, DispositionKind.PARTLY,
-                                "Tiếp thu một phần.", actor=staff, now=_now()),
-        lambda: services.approve(round_, [grouped[0].id], actor=leader, now=_now()),
-        lambda: services.ungroup(round_, same[0], actor=staff, now=_now()),
+                                "Tiếp thu một phần.", actor=staff, now=now_utc()),
+        lambda: services.approve(round_, [grouped[0].id], actor=leader, now=now_utc()),
+        lambda: services.ungroup(round_, same[0], actor=staff, now=now_utc()),
         lambda: record_paper_reply(round_.recipients[3], ReplyLetter("4", "UBND", date.today()),
                                    [CommentData(SAME, sections["III.2.a"].id)], actor=staff,
-                                   now=_now()),
+                                   now=now_utc()),
     ]
     for change in changes:
         kept_before = _view(round_)
@@ -129,13 +127,13 @@ def test_nothing_is_kept_from_a_transaction_that_may_still_roll_back(world):
     committed = _view(round_)
     before = revision.current_revision(round_.id)
     services.decide(round_, [first.id], DispositionKind.ACCEPTED, "Tiếp thu.", actor=staff,
-                    now=_now())
+                    now=now_utc())
     # The request sees its own change, and keeps nothing of it ...
     assert _view(round_) != committed
     db.session.rollback()
     assert revision.current_revision(round_.id) == before
     # ... so another change reaching the same revision number is counted anew.
     services.decide(round_, [second.id], DispositionKind.NOT_ACCEPTED, "Giữ nguyên dự thảo.",
-                    actor=staff, now=_now())
+                    actor=staff, now=now_utc())
     db.session.commit()
     assert _view(round_) == _fresh(round_) != committed
