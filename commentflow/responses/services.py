@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, literal, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
@@ -146,10 +146,15 @@ def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Resp
 
 def comments_of(response: Response) -> list[Comment]:
     """The response's comments (not deleted) in the order written, each with its author's
-    name read in the same statement: the drafting page says who saved each one."""
+    name read in the same statement: the drafting page says who saved each one. Only the
+    columns the page prints (not the folded search text, nor the authors' settings)."""
     return list(db.session.scalars(
         select(Comment).where(Comment.response_id == response.id, Comment.deleted_at.is_(None))
-        .order_by(Comment.id).options(joinedload(Comment.author).lazyload("*"))))
+        .order_by(Comment.id).options(
+            load_only(Comment.response_id, Comment.section_id, Comment.text,
+                      Comment.proposed_wording, Comment.reason, Comment.author_id,
+                      Comment.revision, Comment.deleted_at),
+            joinedload(Comment.author).load_only(User.full_name).lazyload("*"))))
 
 
 def comment_counts(responses: list[Response]) -> dict[int, int]:

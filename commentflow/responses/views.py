@@ -191,6 +191,7 @@ def draft(round_id: int):
                            response=response, by_section=by_section, documents=documents,
                            outline=commentable, uncommented=uncommented, following=following,
                            comment_urls=_comment_urls(round_id, comments),
+                           saved_by=_saved_by(comments),
                            new_comment_links=_new_comment_links(round_id, commentable),
                            form=CommentForm(),
                            max_chars=MAX_COMMENT_CHARS, file_form=CommentsFileForm(),
@@ -207,6 +208,12 @@ def _comment_urls(round_id: int, comments) -> dict:
     urls: dict = {id_: {"update": update[id_], "delete": delete[id_]} for id_ in ids}
     urls["create"] = url_for(".create_comment", round_id=round_id)
     return urls
+
+
+def _saved_by(comments) -> dict:
+    """Each author's "saved by" line, said once for the several comments each one wrote."""
+    return {comment.author_id: _("Đã lưu — %(who)s", who=comment.author.full_name)
+            for comment in comments}
 
 
 def _new_comment_links(round_id: int, sections) -> dict:
