@@ -42,12 +42,14 @@ def _add_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if current_user.is_authenticated and request.endpoint != "static" \
-            and not response.cache_control.private:
+    if request.endpoint != "static" and not response.cache_control.private \
+            and current_user.is_authenticated:
         # A signed-in page or download may hold an agency's work: no copy in any cache
         # (a shared computer's browser, a proxy), none shown again by "Back" after logout.
         # A view that marks its answer private has said it holds no such work (a list of
         # the round's sections and recipients): the browser may keep it, no proxy.
+        # Asked last: a style sheet or script (a page's three or four requests after it)
+        # then costs no session check in the database.
         headers["Cache-Control"] = "no-store"
     return response
 

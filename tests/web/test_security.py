@@ -5,7 +5,7 @@ import time
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from commentflow.config import default_database_url, load_secret_key, private_file, private_folder
 from commentflow.core.roles import Role
@@ -80,6 +80,26 @@ def test_expired_token_keeps_what_the_user_typed(app, admin_client):
             "code": "SKHCN", "kind": "department", "display_order": "15"}
     assert admin_client.post("/admin/agencies/new", data=data).status_code == 302
     assert db.session.scalar(select(func.count(Agency.id))) == before + 1
+
+
+def test_a_signed_in_browsers_style_sheets_and_scripts_cost_no_database_work(app, admin_client):
+    """nginx hands /static/ to the app servers too: each page's style sheet and scripts
+    asked the database for the session, to decide a header they never get."""
+    statements = []
+
+    def record(*_args):
+        statements.append(_args[2])
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for path in ("/static/css/app.css", "/static/js/autosave.js"):
+            response = admin_client.get(path)
+            assert response.status_code == 200
+            assert response.headers.get("Cache-Control") != "no-store"
+        assert statements == []
+        assert admin_client.get("/inbox/").headers["Cache-Control"] == "no-store"
+        assert statements  # the page itself checked the session
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_download_names_cannot_forge_headers_and_nothing_signed_in_is_cached(app, login_as):
