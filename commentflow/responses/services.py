@@ -281,8 +281,11 @@ def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
 
 @lru_cache(maxsize=1)
 def _round_section():
-    """Built once, like the other statements every autosave runs."""
+    """Built once, like the other statements every autosave runs; the section's key and
+    whether it takes comments, not its text."""
     return (select(DraftSection)
+            .options(load_only(DraftSection.version_id, DraftSection.key,
+                               DraftSection.is_commentable))
             .join(round_versions, round_versions.c.version_id == DraftSection.version_id)
             .where(DraftSection.id == bindparam("section_id"),
                    round_versions.c.round_id == bindparam("round_id")))
