@@ -12,6 +12,7 @@ from commentflow.responses.inbox_list import inbox_entries
 from commentflow.responses.tracker import STATE_LABELS
 from commentflow.responses.views import panel_context
 from commentflow.rounds import letters, services
+from commentflow.rounds.models import ROUND_STATE_LABELS
 from commentflow.storage.services import download_response
 from commentflow.web.i18n import translated
 from commentflow.web.urls import urls_by
@@ -27,6 +28,7 @@ def index():
                                   zone=configured_zone())
     return render_template("rounds/inbox.html", entries=entries, page=page,
                            labels=translated(STATE_LABELS),
+                           round_states=translated(ROUND_STATE_LABELS),
                            links=urls_by("inbox.show", "round_id", [e.round_id for e in entries]))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Column,
@@ -26,6 +27,12 @@ class RoundState(enum.Enum):
     CLOSED = "closed"  #: no more answers (closed explicitly)
     CONSOLIDATED = "consolidated"  #: every comment has a disposition
     PUBLISHED = "published"  #: the consolidation report went back to the agencies
+
+
+ROUND_STATE_LABELS = {RoundState.DRAFT: _l("Đang soạn"), RoundState.OPEN: _l("Đang lấy ý kiến"),
+                      RoundState.CLOSED: _l("Đã kết thúc nhận ý kiến"),
+                      RoundState.CONSOLIDATED: _l("Đã tổng hợp"),
+                      RoundState.PUBLISHED: _l("Đã công bố kết quả")}
 
 
 class Urgency(enum.Enum):

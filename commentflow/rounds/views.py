@@ -1,7 +1,6 @@
 """Lead-office pages of a round: prepare, open, extend, add recipients, close, track, export."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from commentflow.core.clock import configured_zone, now_utc
@@ -20,7 +19,7 @@ from commentflow.rounds.forms import (
     OpenForm,
     RoundForm,
 )
-from commentflow.rounds.models import RoundRecipient, RoundState, Urgency
+from commentflow.rounds.models import ROUND_STATE_LABELS, RoundRecipient, RoundState, Urgency
 from commentflow.rounds.permissions import can_create_rounds, can_manage_round
 from commentflow.storage.services import download_response
 from commentflow.web.auth import roles_required
@@ -29,10 +28,6 @@ from commentflow.web.i18n import label_text
 from commentflow.web.security import form_view
 
 bp = Blueprint("rounds", __name__, url_prefix="/rounds")
-ROUND_STATE_LABELS = {RoundState.DRAFT: _l("Đang soạn"), RoundState.OPEN: _l("Đang lấy ý kiến"),
-                      RoundState.CLOSED: _l("Đã kết thúc nhận ý kiến"),
-                      RoundState.CONSOLIDATED: _l("Đã tổng hợp"),
-                      RoundState.PUBLISHED: _l("Đã công bố kết quả")}
 
 
 @bp.app_template_filter("round_state")
