@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, text, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from commentflow.accounts.models import LoginAttempt, User, UserSession
 from commentflow.accounts.passwords import spend_verification_time, verify_password
@@ -14,6 +14,7 @@ from commentflow.audit.services import record_event
 from commentflow.core.dates import format_short_datetime
 from commentflow.core.errors import DomainError
 from commentflow.core.text import normalize
+from commentflow.directory.models import Agency
 from commentflow.extensions import db
 
 
@@ -116,13 +117,22 @@ def open_session(user: User, *, remember: bool, now: datetime,
     return session
 
 
+#: What pages read of the signed-in user and the user's agency on every request (the menu,
+#: rights, language); the rest (password hash, sort keys, timestamps) is read when used.
+_SIGNED_IN_USER = (User.username, User.full_name, User.position, User.email, User.agency_id,
+                   User.is_active_account, User.locale, User.is_api_client)
+_SIGNED_IN_AGENCY = (Agency.name, Agency.code, Agency.edoc_code, Agency.kind, Agency.parent_id,
+                     Agency.is_active)
+
+
 @lru_cache(maxsize=1)
 def _user_of_live_session():
     return (select(User)
             .join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token == bindparam("token"), UserSession.revoked_at.is_(None),
                    UserSession.expires_at > bindparam("now"), User.is_active_account)
-            .options(joinedload(User.role_rows), joinedload(User.agency)))
+            .options(load_only(*_SIGNED_IN_USER), joinedload(User.role_rows),
+                     joinedload(User.agency).load_only(*_SIGNED_IN_AGENCY)))
 
 
 def load_session_user(token: str, *, now: datetime) -> User | None:
