@@ -29,7 +29,8 @@ from commentflow.notifications.outbox import failure_count
 from commentflow.responses.handling import handling_of
 from commentflow.responses.permissions import can_approve, can_assign, can_draft, can_register
 from commentflow.rounds.models import RoundState
-from commentflow.rounds.services import inbox, lead_rounds
+from commentflow.rounds.services import answerable_requests, lead_rounds
+from commentflow.web.urls import urls_by
 
 
 @dataclass
@@ -51,32 +52,36 @@ def _days_left(deadline: datetime, now: datetime, zone: str) -> int:
 
 def _agency_work(user, now: datetime, zone: str) -> list[Todo]:
     todos: list[Todo] = []
-    open_ = [r for r in inbox(user.agency_id) if r.accepts_answers(now)]
+    open_ = answerable_requests(user.agency_id, now)
     handled = handling_of([r.id for r in open_])
+    # Said once for the list, however many requests wait (an agency may have dozens open).
+    ids = [recipient.round_id for recipient in open_]
+    pages = urls_by("inbox.show", "round_id", ids)
+    reviews = urls_by("responses.review", "round_id", ids)
+    drafting = urls_by("responses.draft", "round_id", ids)
+    labels = {"register": _("Vào sổ văn bản đến"), "assign": _("Giao xử lý"),
+              "approve": _("Duyệt và gửi ý kiến"),
+              "approve_presented": _("Duyệt và gửi ý kiến (đã trình)"),
+              "draft": _("Soạn ý kiến góp ý")}
+    is_staff = user.has_role(Role.STAFF)
     for recipient in open_:
         round_ = recipient.round
-        subject, sender = round_.subject, round_.agency.name
-        page = url_for("inbox.show", round_id=round_.id)
+        about = f"{round_.agency.name}: {round_.subject}"
         days = _days_left(recipient.deadline_at, now, zone)
         handling = handled[recipient.id]
         registration, assignment = handling.registration, handling.assignment
         working, sent = handling.working, handling.sent
         if registration is None and can_register(user, recipient):
-            todos.append(Todo("register", _("Vào sổ văn bản đến"), f"{sender}: {subject}",
-                              page, days))
+            todos.append(Todo("register", labels["register"], about, pages[round_.id], days))
         elif registration is not None and assignment is None and can_assign(user, recipient) \
                 and sent is None:
-            todos.append(Todo("assign", _("Giao xử lý"), f"{sender}: {subject}", page, days))
-        if sent is None and working is not None and working.comments and \
+            todos.append(Todo("assign", labels["assign"], about, pages[round_.id], days))
+        if sent is None and working is not None and handling.working_comments and \
                 can_approve(user, recipient):
-            label = _("Duyệt và gửi ý kiến (đã trình)") if working.presented_at else \
-                _("Duyệt và gửi ý kiến")
-            todos.append(Todo("approve", label, f"{sender}: {subject}",
-                              url_for("responses.review", round_id=round_.id), days))
-        elif sent is None and user.has_role(Role.STAFF) and \
-                can_draft(user, recipient, assignment):
-            todos.append(Todo("draft", _("Soạn ý kiến góp ý"), f"{sender}: {subject}",
-                              url_for("responses.draft", round_id=round_.id), days))
+            label = labels["approve_presented" if working.presented_at else "approve"]
+            todos.append(Todo("approve", label, about, reviews[round_.id], days))
+        elif sent is None and is_staff and can_draft(user, recipient, assignment):
+            todos.append(Todo("draft", labels["draft"], about, drafting[round_.id], days))
     return todos
 
 

@@ -45,7 +45,7 @@ def _menu_facts() -> dict:
     if kept and kept.get("user") == current_user.id and "unread" in kept and \
             0 <= now_utc().timestamp() - kept.get("at", 0) < MENU_COUNTS_SECONDS:
         return kept
-    return _remember_menu_counts(todo_list(current_user, now=now_utc(),
+    return _remember_menu_counts(todo_list(current_user._get_current_object(), now=now_utc(),
                                            zone=configured_zone()))
 
 
@@ -73,7 +73,7 @@ def _recount_after_changes(response):
 @login_required
 def index():
     labels = [label for role, label in ROLE_LABELS.items() if current_user.has_role(role)]
-    todos = todo_list(current_user, now=now_utc(), zone=configured_zone())
+    todos = todo_list(current_user._get_current_object(), now=now_utc(), zone=configured_zone())
     _remember_menu_counts(todos)
     return render_template("home/index.html", role_labels=labels,
                            can_admin=can_manage_directory(current_user), todos=todos)

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from commentflow.extensions import db
-from commentflow.responses.models import Assignment, Registration, Response, ResponseState
+from commentflow.responses.models import (
+    Assignment,
+    Comment,
+    Registration,
+    Response,
+    ResponseState,
+)
 
 
 @dataclass
@@ -17,6 +23,7 @@ class Handling:
     registration: Registration | None = None
     assignment: Assignment | None = None
     responses: list[Response] = field(default_factory=list)  #: in their order of sequence
+    working_comments: int = 0  #: comments (not deleted) in the answer being drafted
 
     @property
     def working(self) -> Response | None:
@@ -44,6 +51,14 @@ def handling_of(recipient_ids: list[int]) -> dict[int, Handling]:
         handled[assignment.recipient_id].assignment = assignment
     for response in db.session.scalars(
             select(Response).where(Response.recipient_id.in_(recipient_ids))
-            .options(selectinload(Response.comments)).order_by(Response.sequence)):
+            .order_by(Response.sequence)):
         handled[response.recipient_id].responses.append(response)
+    # Counted, not loaded: the to-do list asks only whether a draft holds any comment.
+    working = {h.working.id: h for h in handled.values() if h.working is not None}
+    if working:
+        for response_id, count in db.session.execute(
+                select(Comment.response_id, func.count(Comment.id))
+                .where(Comment.response_id.in_(working), Comment.deleted_at.is_(None))
+                .group_by(Comment.response_id)):
+            working[response_id].working_comments = count
     return handled

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
 from commentflow.audit.services import diff, record_event
@@ -439,9 +439,17 @@ def inbox_query(agency_id: int):
             .order_by(Round.deadline_at.desc(), RoundRecipient.id.desc()))
 
 
-def inbox(agency_id: int) -> list[RoundRecipient]:
-    """All rounds sent to this agency (the to-do list reads the open ones)."""
-    return list(db.session.scalars(inbox_query(agency_id)))
+def answerable_requests(agency_id: int, now: datetime) -> list[RoundRecipient]:
+    """The requests this agency can still answer (open, its own deadline not passed), chosen
+    in SQL: the to-do list asks on every start page and for the menu's counts, and an
+    agency's inbox grows by every request of past years."""
+    deadline_ahead = or_(
+        and_(RoundRecipient.extended_deadline_at.is_not(None),
+             RoundRecipient.extended_deadline_at > now),
+        and_(RoundRecipient.extended_deadline_at.is_(None), Round.deadline_at > now))
+    rows = db.session.scalars(inbox_query(agency_id).where(Round.state == RoundState.OPEN,
+                                                           deadline_ahead))
+    return [recipient for recipient in rows if recipient.accepts_answers(now)]
 
 
 def inbox_page(agency_id: int, page: int, per_page: int):

@@ -204,3 +204,48 @@ def test_the_unread_count_is_kept_with_the_menu_counts(app, login_as, world):
         session["menu_counts"] = kept_facts
     later = client.get(page).get_data(as_text=True)
     assert '<span class="badge" id="unread-count">2</span>' in later
+
+
+def test_the_start_page_reads_neither_drafted_comments_nor_requests_past_answering(
+        app, login_as, world):
+    """The to-do list asks whether a draft holds comments, not what they say, and which
+    requests can still be answered: past years' requests and a draft's sixty comments were
+    loaded on every start page (and each minute for the menu's counts)."""
+    from sqlalchemy import event
+
+    recipient, agency = world["recipient"], world["recipient"].agency
+    for n in range(4):  # requests of the past: deadline gone, or the round closed
+        past, _recipient, _lead = make_sent_round(
+            lead_agency=world["lead"].agency, recipient_agency=agency,
+            deadline_at=_now() + timedelta(days=1))
+        if n % 2:
+            close_round(past, actor=world["lead"], now=_now())
+        else:
+            past.deadline_at = _now() - timedelta(days=n + 1)
+    responses.register_request(recipient, 971, date.today(), actor=world["clerk"], now=_now())
+    response = responses.working_response(recipient, actor=world["staff"], now=_now())
+    section = next(s for s in world["round"].versions[0].sections if s.is_commentable)
+    comments = [responses.save_comment(response, responses.CommentData(f"Ý kiến {n}.",
+                                                                       section.id),
+                                       actor=world["staff"], now=_now()) for n in range(6)]
+    db.session.commit()
+    client = login_as(world["leader"], test_client=app.test_client())
+    client.get("/")
+    loaded = []
+
+    def count_load(target, _context):
+        loaded.append(type(target).__name__)
+
+    event.listen(db.Model, "load", count_load, propagate=True)
+    try:
+        page = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(db.Model, "load", count_load)
+    assert "Duyệt và gửi ý kiến" in page
+    assert "Comment" not in loaded
+    assert loaded.count("RoundRecipient") == 1  # the one request still open
+    # Every comment deleted: nothing to approve, whatever the draft once held.
+    for comment in comments:
+        responses.delete_comment(comment, actor=world["staff"], now=_now())
+    db.session.commit()
+    assert "Duyệt và gửi ý kiến" not in _home(app, login_as, world["leader"])
