@@ -333,3 +333,48 @@ def test_the_register_proposes_the_day_the_request_arrived(app, login_as, world)
     html = page.get_data(as_text=True)
     field = re.search(r'<input[^>]*name="received_on"[^>]*>', html).group(0)
     assert 'value="28/06/2024"' in field
+
+
+def test_an_agreement_sent_while_the_deadline_is_extended_waits_instead_of_deadlocking(
+        app, app_factory, login_as, world):
+    """Extending a round's deadline updates the round's row, then the rows of recipients
+    with an extension of their own; an agency sending "thống nhất" inserts its answer
+    (a key-share lock on its recipient's row, which that update does not wait for) and then,
+    through the consolidation revision's trigger, updates the round's row. So the agreement
+    waits for the extension and goes through: no lock taken the other way round."""
+    import threading
+    import time
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    recipient, rid = world["recipient"], world["round"].id
+    recipient.extended_deadline_at = world["round"].deadline_at + timedelta(days=1)
+    db.session.commit()
+    recipient_id = recipient.id
+    leader = _client(app, login_as, world["leader"])
+    token = _token(leader, world)
+    db.session.rollback()  # the test's own transaction holds no lock
+    statuses = []
+
+    def agree():
+        statuses.append(leader.post(f"/inbox/{rid}/agree", data={
+            "csrf_token": token, "reply_number": "6", "reply_notation": "STC-VP",
+            "reply_date": datetime.now(UTC).date().isoformat()}).status_code)
+
+    extension = app_factory()  # the lead office's request, on connections of its own
+    with extension.app_context(), db.engine.connect() as conn:
+        conn.execute(text("UPDATE rounds SET updated_at = updated_at WHERE id = :id"),
+                     {"id": rid})
+        sending = threading.Thread(target=agree)
+        sending.start()
+        time.sleep(0.5)  # the agreement is now waiting on a lock
+        conn.execute(text("UPDATE round_recipients SET extended_deadline_at = NULL "
+                          "WHERE id = :id"), {"id": recipient_id})
+        conn.commit()
+    sending.join(30)
+    assert statuses == [302]
+    db.session.rollback()
+    sent = db.session.scalars(select(Response).where(
+        Response.recipient_id == recipient_id)).one()
+    assert sent.state is ResponseState.SUBMITTED
