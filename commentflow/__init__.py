@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from commentflow import models  # noqa: F401  (every model registered on the metadata)
 from commentflow.accounts import login as _loader  # noqa: F401  (Flask-Login wiring)
+from commentflow.accounts.session_cache import init_session_cache
 from commentflow.api.setup import init_api
 from commentflow.cli import register_commands
 from commentflow.config import Config, default_database_url, load_secret_key, normalise_database_url
@@ -87,6 +88,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
+    init_session_cache(app)
     init_security(app)
     init_errors(app)
     init_filters(app)

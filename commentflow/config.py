@@ -102,6 +102,10 @@ class Config:
     #: A login without "remember me" lasts this long on the server, whatever the browser keeps.
     SESSION_LIFETIME = timedelta(hours=12)
     PERMANENT_SESSION_LIFETIME = SESSION_LIFETIME
+    #: On PostgreSQL each app process keeps what it read of the sessions it served for this
+    #: long at most, emptied the moment any session, user, role or agency changes (see
+    #: accounts.session_cache); 0 asks the database on every request.
+    SESSION_CACHE_SECONDS = int(os.environ.get("COMMENTFLOW_SESSION_CACHE_SECONDS", "300"))
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("COMMENTFLOW_TRUSTED_PROXIES", "0"))
 
@@ -164,3 +168,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     PASSWORD_METHOD = "pbkdf2:sha256:1000"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    #: Off, so that the many apps a test run makes do not each keep a listening connection;
+    #: tests/services/test_session_cache.py and the app servers' tests turn it on.
+    SESSION_CACHE_SECONDS = 0

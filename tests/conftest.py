@@ -131,6 +131,10 @@ def app_factory(backend, database_urls):
         return app
 
     yield build
+    for app in made:  # an app that kept a copy of its sessions stops listening
+        cache = app.extensions.get("commentflow.session_cache")
+        if cache is not None:
+            cache.stop()
     if made:
         wipe(made[0])
     for app in made[1:]:

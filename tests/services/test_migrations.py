@@ -42,8 +42,9 @@ def _triggers(conn) -> dict[str, str]:
 
 
 def test_upgrade_from_empty_makes_the_models_triggers(backend, tmp_path, request):
-    """The consolidation revision's triggers (not compared by Alembic) are the same whether
-    the tables were made by the migrations or from the models."""
+    """The consolidation revision's and the session notifications' triggers (not compared by
+    Alembic) are the same whether the tables were made by the migrations or from the
+    models."""
     found = {}
     for name in ("upgraded", "created"):
         app = make_app(_empty_database(backend, tmp_path, request, f"triggers_{name}"))
@@ -52,7 +53,7 @@ def test_upgrade_from_empty_makes_the_models_triggers(backend, tmp_path, request
             with db.engine.connect() as conn:
                 found[name] = _triggers(conn)
             db.engine.dispose()
-    assert len(found["created"]) == (9 if backend == "sqlite" else 3)
+    assert len(found["created"]) == (9 if backend == "sqlite" else 3 + 4)
     assert found["upgraded"] == found["created"]
 
 

@@ -1,0 +1,251 @@
+"""Each app process's copy of the sessions it served (commentflow.accounts.session_cache): a
+signed-in request answered without a query, and never after the session, the user, the
+user's roles or agency changed — on this server or another one."""
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, text, update
+
+from commentflow.accounts.models import Role, UserRole, UserSession
+from commentflow.accounts.session_cache import SignedInCopy, current_cache
+from commentflow.core.clock import now_utc
+from commentflow.extensions import db
+from tests.conftest import _create_schema, csrf_token_from, make_app, wipe
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+
+@pytest.fixture
+def cached_app(app_factory):
+    return app_factory(SESSION_CACHE_SECONDS=300)  # stopped by app_factory afterwards
+
+
+@pytest.fixture(scope="module")
+def pg_url(pg_cluster):
+    url = pg_cluster.create_database("commentflow_session_cache")
+    _create_schema(url)
+    return url
+
+
+@pytest.fixture
+def pg_apps(pg_url):
+    """Apps on PostgreSQL, the only database whose changes reach every process: the first
+    keeps a copy of its sessions, any other stands for another app server."""
+    made = []
+
+    def build(**overrides):
+        app = make_app(pg_url, **overrides)
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        cache = app.extensions.get("commentflow.session_cache")
+        if cache is not None:
+            cache.stop()
+    wipe(made[0])
+    for app in made[1:]:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _listening(app) -> int | None:
+    """Waits until the app's process listens for changes; returns the generation."""
+    with app.test_request_context():
+        cache = current_cache()
+        deadline = time.monotonic() + 10
+        while (generation := cache.generation()) is None:
+            assert time.monotonic() < deadline, "the session cache never started listening"
+            time.sleep(0.02)
+        return generation
+
+
+def _news_reached(app, before: int) -> None:
+    """Waits until a change made elsewhere has reached the app's process. PostgreSQL passes
+    the notification on as the change commits; the listening thread reads it within a
+    millisecond or so (longer when the machine is short of CPU, as under this suite)."""
+    deadline = time.monotonic() + 10
+    while _listening(app) == before:
+        assert time.monotonic() < deadline, "the change never reached this process"
+        time.sleep(0.005)
+
+
+class Statements:
+    """Counts the statements the app sends to its database."""
+
+    def __init__(self, app):
+        with app.app_context():
+            self.engine = db.engine
+        self.count = 0
+
+    def _counted(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        self.count = 0
+        event.listen(self.engine, "before_cursor_execute", self._counted)
+        return self
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._counted)
+
+
+def _sign_in(app, user):
+    client = app.test_client()
+    response = client.post("/login", data={
+        "csrf_token": csrf_token_from(client.get("/login")), "username": user.username,
+        "password": DEFAULT_PASSWORD})
+    assert response.status_code == 302 and "/login" not in response.location
+    return client
+
+
+def _user(app, roles=(Role.STAFF,)):
+    with app.app_context():
+        user = make_user(roles=roles, full_name="Trần Thị Bích Ngọc")
+        db.session.commit()
+        return user.id, user.username
+
+
+class _Named:
+    def __init__(self, user_id, username):
+        self.id, self.username = user_id, username
+
+
+def test_a_signed_in_request_after_the_first_asks_the_database_nothing(backend, cached_app):
+    user = _Named(*_user(cached_app))
+    client = _sign_in(cached_app, user)
+    if backend == "postgresql":
+        _listening(cached_app)
+    assert client.get("/csrf-token").status_code == 200  # read once, and kept
+    with Statements(cached_app) as statements:
+        response = client.get("/csrf-token")
+    assert response.status_code == 200 and response.get_json()["token"]
+    if backend == "postgresql":
+        assert statements.count == 0
+    else:  # SQLite cannot tell other processes of a change: each request asks
+        assert statements.count == 1
+        with cached_app.app_context():
+            assert current_cache() is None
+    # The user built from the copy serves a whole page: name, agency, menu by role.
+    page = client.get("/").get_data(as_text=True)
+    assert "Trần Thị Bích Ngọc" in page
+
+
+def test_signing_out_on_another_server_ends_the_session_here(pg_apps):
+    here, there = pg_apps(SESSION_CACHE_SECONDS=300), pg_apps()  # two app servers
+    user = _Named(*_user(here))
+    client = _sign_in(here, user)
+    _listening(here)
+    assert client.get("/csrf-token").status_code == 200
+    with Statements(here) as statements:
+        assert client.get("/csrf-token").status_code == 200
+    assert statements.count == 0  # served from the copy
+    before = _listening(here)
+    elsewhere = there.test_client()
+    elsewhere._cookies = client._cookies  # the same browser, sent to the other server
+    page = elsewhere.get("/")
+    assert page.status_code == 200
+    assert elsewhere.post("/logout", data={"csrf_token": csrf_token_from(page)}) \
+        .status_code == 302
+
+    _news_reached(here, before)
+    response = client.get("/csrf-token", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+
+
+def test_a_role_given_or_an_account_closed_elsewhere_counts_on_the_next_request(pg_apps):
+    cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
+    elsewhere = pg_apps()  # the administrator's request, served by another app server
+    user = _Named(*_user(cached_app))
+    client = _sign_in(cached_app, user)
+    _listening(cached_app)
+    assert client.get("/admin/users/").status_code == 403
+    with Statements(cached_app) as statements:
+        assert client.get("/admin/users/").status_code == 403
+    assert statements.count == 0  # the refusal came from the copy
+
+    before = _listening(cached_app)
+    with elsewhere.app_context():
+        db.session.add(UserRole(user_id=user.id, role=Role.ADMIN))
+        db.session.commit()
+    _news_reached(cached_app, before)
+    assert client.get("/admin/users/").status_code == 200
+
+    client.get("/csrf-token")
+    before = _listening(cached_app)
+    with elsewhere.app_context():
+        db.session.execute(text("UPDATE users SET is_active = false WHERE id = :id"),
+                           {"id": user.id})
+        db.session.commit()
+    _news_reached(cached_app, before)
+    response = client.get("/admin/users/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_a_copy_read_before_a_change_and_stored_after_it_is_dropped(pg_apps):
+    cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
+    generation = _listening(cached_app)
+    copy = SignedInCopy(user={"id": 1}, roles=(), agency={"id": 1},
+                        expires_at=now_utc() + timedelta(hours=1))
+    with cached_app.app_context():
+        db.session.execute(text("NOTIFY commentflow_sessions"))  # a change, committed
+        db.session.commit()
+    deadline = time.monotonic() + 10
+    while _listening(cached_app) == generation:
+        assert time.monotonic() < deadline, "the notification never arrived"
+        time.sleep(0.02)
+    with cached_app.test_request_context():
+        cache = current_cache()
+        cache.put("read-before", copy, generation)
+        now = cache.generation()
+        cache.put("read-after", copy, now)
+        assert cache.get("read-before", now) is None
+        assert cache.get("read-after", now) is copy
+
+
+def test_while_the_listening_connection_is_down_every_request_asks(pg_apps):
+    cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
+    user = _Named(*_user(cached_app))
+    client = _sign_in(cached_app, user)
+    _listening(cached_app)
+    client.get("/csrf-token")
+
+    with cached_app.app_context():
+        db.session.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'commentflow session cache' "
+            "AND datname = current_database()"))
+        db.session.commit()
+        with cached_app.test_request_context():
+            deadline = time.monotonic() + 10
+            while current_cache()._connection is not None and \
+                    current_cache().generation() is not None:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        # Ended while nobody listens: no notification reaches this process.
+        db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
+                           .values(revoked_at=now_utc()))
+        db.session.commit()
+    response = client.get("/csrf-token", headers={"Accept": "application/json"})
+    assert response.status_code == 401
+
+    # Listening again (a fresh generation): a new login is kept again.
+    client = _sign_in(cached_app, user)
+    _listening(cached_app)
+    client.get("/csrf-token")
+    with Statements(cached_app) as statements:
+        assert client.get("/csrf-token").status_code == 200
+    assert statements.count == 0
+
+
+def test_a_session_past_its_end_is_refused_though_kept(pg_apps, monkeypatch):
+    cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
+    user = _Named(*_user(cached_app))
+    client = _sign_in(cached_app, user)
+    _listening(cached_app)
+    client.get("/csrf-token")
+    assert client.get("/csrf-token").status_code == 200
+    later = now_utc() + timedelta(hours=13)  # a login without "remember me" lasts 12 hours
+    monkeypatch.setattr("commentflow.accounts.login.now_utc", lambda: later)
+    response = client.get("/csrf-token", headers={"Accept": "application/json"})
+    assert response.status_code == 401
