@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from datetime import timedelta
@@ -167,6 +168,18 @@ def session_cookie(base: str, username: str) -> tuple[str, str]:
     return "; ".join(f"{c.name}={c.value}" for c in cookies), token
 
 
+def _until_sessions_are_kept(app) -> None:
+    """A worker's steady state: its copy of the sessions it served listening for changes
+    (commentflow.accounts.session_cache), which takes a connection's time after its start."""
+    from commentflow.accounts.session_cache import current_cache
+
+    with app.test_request_context():
+        cache = current_cache()
+        deadline = time.monotonic() + 10
+        while cache is not None and cache.generation() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
 def statements_per_page(url: str, pages: dict, posts: dict) -> dict:
     """SQL statements of one request to each page, counted in-process (after a warm-up)."""
     from sqlalchemy import event
@@ -184,6 +197,7 @@ def statements_per_page(url: str, pages: dict, posts: dict) -> dict:
             client.post("/login", data={"csrf_token": token, "username": user,
                                         "password": PASSWORD})
             token = client.get("/csrf-token").get_json()["token"]
+            _until_sessions_are_kept(app)
         for _attempt in ("warm-up", "counted"):
             seen: list[int] = []
             with app.app_context():

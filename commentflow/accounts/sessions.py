@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import joinedload, load_only, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.base import instance_state
 
 from commentflow.accounts.models import LoginAttempt, User, UserRole, UserSession
 from commentflow.accounts.passwords import spend_verification_time, verify_password
@@ -175,22 +176,29 @@ def _copy_of(user: User, expires_at: datetime) -> SignedInCopy:
 
 def _loaded(model, values: dict):
     """An object as if just read from the database with these columns (the others load on
-    first use), not yet in any session."""
+    first use), not yet in any session: the values go where the ORM's own loading puts a
+    row's columns."""
     instance = model.__mapper__.class_manager.new_instance()
-    for key, value in values.items():
-        set_committed_value(instance, key, value)
+    instance_state(instance).dict.update(values)
     make_transient_to_detached(instance)
     return instance
 
 
 def _user_from_copy(copy: SignedInCopy) -> User:
     """The copy as this request's own User, in its session, with no query: built fresh on
-    each request (never shared between requests or threads); merging without loading puts
-    it in the session as read, or gives the one already there."""
+    each request (never shared between requests or threads). Added to the session as read;
+    merged without loading instead if the request has already read one of its rows."""
     user = _loaded(User, copy.user)
-    set_committed_value(user, "role_rows", [_loaded(UserRole, row) for row in copy.roles])
-    set_committed_value(user, "agency", _loaded(Agency, copy.agency))
-    return db.session.merge(user, load=False)
+    agency = _loaded(Agency, copy.agency)
+    roles = [_loaded(UserRole, row) for row in copy.roles]
+    set_committed_value(user, "role_rows", roles)
+    set_committed_value(user, "agency", agency)
+    session = db.session()
+    read = session.identity_map
+    if any(instance_state(instance).key in read for instance in (user, agency, *roles)):
+        return session.merge(user, load=False)
+    session.add(user)
+    return user
 
 
 def close_session(token: str | None, *, now: datetime) -> None:

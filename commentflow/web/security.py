@@ -33,15 +33,21 @@ def _csrf_guard():
     return None
 
 
+#: Sent with every answer, unless the view has set its own.
+_DEFAULT_HEADERS = (("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+                    ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "same-origin"),
+                    ("X-Frame-Options", "DENY"),
+                    ("Cross-Origin-Opener-Policy", "same-origin"))
+_HTTPS_ONLY = (("Strict-Transport-Security", "max-age=31536000"),)
+
+
 def _add_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    # One look at what the view set (setdefault looked at all of them for each header).
+    present = {name.lower() for name, _value in headers.items()}
+    defaults = _DEFAULT_HEADERS + _HTTPS_ONLY if request.is_secure else _DEFAULT_HEADERS
+    headers.extend([(name, value) for name, value in defaults if name.lower() not in present])
     if request.endpoint != "static" and not response.cache_control.private \
             and current_user.is_authenticated:
         # A signed-in page or download may hold an agency's work: no copy in any cache
