@@ -120,6 +120,13 @@ def wipe(app) -> None:
         db.engine.dispose()
 
 
+def stop_listening(app) -> None:
+    """An app that kept a copy of its sessions stops listening for changes."""
+    cache = app.extensions.get("commentflow.session_cache")
+    if cache is not None:
+        cache.stop()
+
+
 @pytest.fixture
 def app_factory(backend, database_urls):
     """Build apps on this test's database; every one is wiped and disposed afterwards."""
@@ -131,10 +138,8 @@ def app_factory(backend, database_urls):
         return app
 
     yield build
-    for app in made:  # an app that kept a copy of its sessions stops listening
-        cache = app.extensions.get("commentflow.session_cache")
-        if cache is not None:
-            cache.stop()
+    for app in made:
+        stop_listening(app)
     if made:
         wipe(made[0])
     for app in made[1:]:

@@ -11,7 +11,7 @@ from commentflow.accounts.models import Role, UserRole, UserSession
 from commentflow.accounts.session_cache import SignedInCopy, current_cache
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
-from tests.conftest import _create_schema, csrf_token_from, make_app, wipe
+from tests.conftest import _create_schema, csrf_token_from, make_app, stop_listening, wipe
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
@@ -40,9 +40,7 @@ def pg_apps(pg_url):
 
     yield build
     for app in made:
-        cache = app.extensions.get("commentflow.session_cache")
-        if cache is not None:
-            cache.stop()
+        stop_listening(app)
     wipe(made[0])
     for app in made[1:]:
         with app.app_context():
@@ -111,6 +109,18 @@ class _Named:
         self.id, self.username = user_id, username
 
 
+def _signed_in_and_kept(app, path="/csrf-token", status=200):
+    """A user signed in on the app, whose second request to `path` came from the copy."""
+    user = _Named(*_user(app))
+    client = _sign_in(app, user)
+    _listening(app)
+    assert client.get(path).status_code == status
+    with Statements(app) as statements:
+        assert client.get(path).status_code == status
+    assert statements.count == 0  # served from the copy
+    return user, client
+
+
 def test_a_signed_in_request_after_the_first_asks_the_database_nothing(backend, cached_app):
     user = _Named(*_user(cached_app))
     client = _sign_in(cached_app, user)
@@ -133,13 +143,7 @@ def test_a_signed_in_request_after_the_first_asks_the_database_nothing(backend, 
 
 def test_signing_out_on_another_server_ends_the_session_here(pg_apps):
     here, there = pg_apps(SESSION_CACHE_SECONDS=300), pg_apps()  # two app servers
-    user = _Named(*_user(here))
-    client = _sign_in(here, user)
-    _listening(here)
-    assert client.get("/csrf-token").status_code == 200
-    with Statements(here) as statements:
-        assert client.get("/csrf-token").status_code == 200
-    assert statements.count == 0  # served from the copy
+    _user, client = _signed_in_and_kept(here)
     before = _listening(here)
     elsewhere = there.test_client()
     elsewhere._cookies = client._cookies  # the same browser, sent to the other server
@@ -156,13 +160,7 @@ def test_signing_out_on_another_server_ends_the_session_here(pg_apps):
 def test_a_role_given_or_an_account_closed_elsewhere_counts_on_the_next_request(pg_apps):
     cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
     elsewhere = pg_apps()  # the administrator's request, served by another app server
-    user = _Named(*_user(cached_app))
-    client = _sign_in(cached_app, user)
-    _listening(cached_app)
-    assert client.get("/admin/users/").status_code == 403
-    with Statements(cached_app) as statements:
-        assert client.get("/admin/users/").status_code == 403
-    assert statements.count == 0  # the refusal came from the copy
+    user, client = _signed_in_and_kept(cached_app, "/admin/users/", 403)  # refused from the copy
 
     before = _listening(cached_app)
     with elsewhere.app_context():
@@ -205,24 +203,22 @@ def test_a_copy_read_before_a_change_and_stored_after_it_is_dropped(pg_apps):
 
 def test_while_the_listening_connection_is_down_every_request_asks(pg_apps):
     cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
-    user = _Named(*_user(cached_app))
-    client = _sign_in(cached_app, user)
-    _listening(cached_app)
-    client.get("/csrf-token")
+    elsewhere = pg_apps()  # another app server: its changes do not empty this one's copy
+    user, client = _signed_in_and_kept(cached_app)
 
-    with cached_app.app_context():
+    with elsewhere.app_context():
         db.session.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE application_name = 'commentflow session cache' "
             "AND datname = current_database()"))
         db.session.commit()
-        with cached_app.test_request_context():
-            deadline = time.monotonic() + 10
-            while current_cache()._connection is not None and \
-                    current_cache().generation() is not None:
-                assert time.monotonic() < deadline
-                time.sleep(0.01)
-        # Ended while nobody listens: no notification reaches this process.
+    with cached_app.test_request_context():
+        deadline = time.monotonic() + 10
+        while current_cache()._connection is not None and \
+                current_cache().generation() is not None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    with elsewhere.app_context():  # ended while nobody listens: no notification comes here
         db.session.execute(update(UserSession).where(UserSession.user_id == user.id)
                            .values(revoked_at=now_utc()))
         db.session.commit()
@@ -230,21 +226,12 @@ def test_while_the_listening_connection_is_down_every_request_asks(pg_apps):
     assert response.status_code == 401
 
     # Listening again (a fresh generation): a new login is kept again.
-    client = _sign_in(cached_app, user)
-    _listening(cached_app)
-    client.get("/csrf-token")
-    with Statements(cached_app) as statements:
-        assert client.get("/csrf-token").status_code == 200
-    assert statements.count == 0
+    _signed_in_and_kept(cached_app)
 
 
 def test_a_session_past_its_end_is_refused_though_kept(pg_apps, monkeypatch):
     cached_app = pg_apps(SESSION_CACHE_SECONDS=300)
-    user = _Named(*_user(cached_app))
-    client = _sign_in(cached_app, user)
-    _listening(cached_app)
-    client.get("/csrf-token")
-    assert client.get("/csrf-token").status_code == 200
+    _user, client = _signed_in_and_kept(cached_app)
     later = now_utc() + timedelta(hours=13)  # a login without "remember me" lasts 12 hours
     monkeypatch.setattr("commentflow.accounts.login.now_utc", lambda: later)
     response = client.get("/csrf-token", headers={"Accept": "application/json"})
