@@ -123,13 +123,16 @@ class SessionCache:
         connection = self._connection
         if connection is None:
             return None
+        generation = self._generation
         try:
             readable, _, _ = select.select([connection.fileno()], [], [], 0)
-        except (OSError, ValueError):
+        except Exception:  # noqa: BLE001 (closed under us by the listener: psycopg's own error)
             return None
         if readable:  # a notification (or the server's goodbye) is on its way in
             return None
-        return self._generation
+        if self._connection is not connection:  # replaced or lost while we looked
+            return None
+        return generation
 
     def get(self, token: str, generation: int) -> SignedInCopy | None:
         entry = self._entries.get(token)

@@ -1,14 +1,17 @@
 """Each app process's copy of the sessions it served (commentflow.accounts.session_cache): a
 signed-in request answered without a query, and never after the session, the user, the
 user's roles or agency changed — on this server or another one."""
+import os
+import select
 import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, text, update
+from sqlalchemy.engine import make_url
 
 from commentflow.accounts.models import Role, UserRole, UserSession
-from commentflow.accounts.session_cache import SignedInCopy, current_cache
+from commentflow.accounts.session_cache import SessionCache, SignedInCopy, current_cache
 from commentflow.core.clock import now_utc
 from commentflow.extensions import db
 from tests.conftest import _create_schema, csrf_token_from, make_app, stop_listening, wipe
@@ -199,6 +202,37 @@ def test_a_copy_read_before_a_change_and_stored_after_it_is_dropped(pg_apps):
         cache.put("read-after", copy, now)
         assert cache.get("read-before", now) is None
         assert cache.get("read-after", now) is copy
+
+
+def test_a_connection_lost_while_a_request_looks_at_it_means_asking(pg_url, monkeypatch):
+    """The listening thread may close its connection at any moment; a request that picked it
+    up just before must ask the database, not fail (psycopg raises its own error there)."""
+    import psycopg  # noqa: PLC0415
+
+    cache = SessionCache(make_url(pg_url).get_dialect()().create_connect_args(
+        make_url(pg_url)), max_age=300)
+    cache._pid = os.getpid()  # no listening thread: the test plays its part
+    args, kwargs = cache._connect_args
+    connection = psycopg.connect(*args, **kwargs, autocommit=True)
+    cache._forget_everything(listening_on=connection)
+    assert cache.generation() is not None
+    connection.close()
+    assert cache.generation() is None  # closed: fileno() raises OperationalError
+
+    # Lost and replaced while the request looked (between picking it up and select()).
+    other = psycopg.connect(*args, **kwargs, autocommit=True)
+    cache._forget_everything(listening_on=other)
+    looked = select.select
+
+    def replaced_meanwhile(*a, **k):
+        cache._forget_everything(listening_on=None)
+        return looked(*a, **k)
+
+    monkeypatch.setattr(select, "select", replaced_meanwhile)
+    try:
+        assert cache.generation() is None
+    finally:
+        other.close()
 
 
 def test_while_the_listening_connection_is_down_every_request_asks(pg_apps):
