@@ -44,7 +44,7 @@ test-deps:
 	$(PY) scripts/fetch_axe.py
 
 test: install-dev test-deps
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 translations: install-dev
 	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -o commentflow/translations/messages.pot commentflow templates

@@ -38,7 +38,11 @@ def _no_writes_on_get(session, _context, _instances):
 
 
 def pytest_sessionstart(session):
-    """Compile the translation catalogs, as `make install` does, so English pages work."""
+    """Compile the translation catalogs, as `make install` does, so English pages work: once,
+    in the main process (with pytest-xdist, before its workers start; a worker compiling
+    again would rewrite a catalog another worker may be reading)."""
+    if hasattr(session.config, "workerinput"):
+        return
     from babel.messages.frontend import CommandLineInterface
 
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "commentflow/translations"])
