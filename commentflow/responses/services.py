@@ -12,7 +12,7 @@ from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
 from commentflow.core.dates import local_today
 from commentflow.core.db import insert_or_ignore
-from commentflow.core.errors import Conflict, PermissionDenied, ValidationFailed
+from commentflow.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from commentflow.core.roles import Role
 from commentflow.core.text import format_number, normalize, normalize_multiline
 from commentflow.core.uploads import check_not_empty, check_size
@@ -35,7 +35,11 @@ from commentflow.responses.permissions import (
     can_register,
 )
 from commentflow.rounds.models import RoundRecipient, RoundState, round_versions
-from commentflow.rounds.permissions import can_manage_round
+from commentflow.rounds.permissions import (
+    can_manage_round,
+    sent_recipient_parameters,
+    sent_recipient_statement,
+)
 from commentflow.signatures.services import check_stored_pdf
 from commentflow.storage.services import store_file
 
@@ -133,6 +137,28 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
 def responses_of(recipient: RoundRecipient) -> list[Response]:
     return list(db.session.scalars(select(Response).where(
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
+
+
+def sent_recipient_and_handling(viewer, round_id: int) -> tuple[
+        RoundRecipient, Assignment | None, list[Response]]:
+    """The viewer's agency's place in a sent round (rounds.permissions.sent_recipient's rule),
+    its assignment and its responses in order, in one statement: where every autosave
+    starts. Not found when the round was not sent to the viewer's agency."""
+    parameters = sent_recipient_parameters(viewer, round_id)
+    rows = db.session.execute(_recipient_and_handling(), parameters).all() \
+        if parameters is not None else []
+    if not rows:
+        raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
+    recipient, assignment, _response = rows[0]
+    return recipient, assignment, [response for *_r, response in rows if response is not None]
+
+
+@lru_cache(maxsize=1)
+def _recipient_and_handling():
+    return (sent_recipient_statement().add_columns(Assignment, Response)
+            .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
+            .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
+            .order_by(Response.sequence))
 
 
 def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Response]]:
@@ -248,10 +274,11 @@ def _start_response(recipient: RoundRecipient, *, now, retry: bool = True) -> Re
     raise Conflict(_("Nhiều người cùng thao tác trên văn bản này; hãy thử lại."))
 
 
-def working_response(recipient: RoundRecipient, *, actor, now) -> Response:
+def working_response(recipient: RoundRecipient, *, actor, now, handling=None) -> Response:
     """The response being drafted, started on first use (after a submission: an amendment).
-    Two users starting at once get the same response."""
-    assignment, responses = handling_of(recipient)
+    Two users starting at once get the same response. `handling`: the recipient's assignment
+    and responses when the caller has read them (handling_of)."""
+    assignment, responses = handling if handling is not None else handling_of(recipient)
     _require_drafting(recipient, actor, now, assignment=assignment, read=False)
     current = editable_response(recipient, among=responses)
     if current is not None:
@@ -336,10 +363,12 @@ def add_comments(recipient: RoundRecipient, items: list[CommentData], *, actor,
     return saved
 
 
-def add_comment(recipient: RoundRecipient, data: CommentData, *, actor, now) -> Comment:
-    """One new comment in the agency's working answer (the page's autosave, the API)."""
-    return _write_comment(working_response(recipient, actor=actor, now=now), data,
-                          actor=actor, now=now)
+def add_comment(recipient: RoundRecipient, data: CommentData, *, actor, now,
+                handling=None) -> Comment:
+    """One new comment in the agency's working answer (the page's autosave, the API);
+    `handling` as for working_response."""
+    return _write_comment(working_response(recipient, actor=actor, now=now, handling=handling),
+                          data, actor=actor, now=now)
 
 
 def save_comment(response: Response, data: CommentData, *, actor, now,

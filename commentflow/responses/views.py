@@ -353,10 +353,10 @@ def confirm_imported_comments(round_id: int):
 @bp.route("/comments", methods=["POST"])
 @login_required
 def create_comment(round_id: int):
-    _round, recipient = _load(round_id)
+    recipient, *handling = services.sent_recipient_and_handling(current_user, round_id)
     form = CommentForm()
     comment, error = run_for_script(lambda: services.add_comment(
-        recipient, _data(form), actor=current_user, now=now_utc()))
+        recipient, _data(form), actor=current_user, now=now_utc(), handling=handling))
     return _comment_reply(round_id, comment, error=error, status=201)
 
 

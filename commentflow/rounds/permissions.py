@@ -32,16 +32,26 @@ def sent_recipient(user: User | None, round_id: int) -> RoundRecipient | None:
     """The user's agency's place among the recipients of a sent round, if any, with its round,
     in one statement: by its key, not the round's whole list (500 recipients), and the round
     with it (every request of an agency's pages and API calls starts here)."""
+    parameters = sent_recipient_parameters(user, round_id)
+    if parameters is None:
+        return None
+    return db.session.scalar(sent_recipient_statement(), parameters)
+
+
+def sent_recipient_parameters(user: User | None, round_id: int) -> dict | None:
+    """The parameters of sent_recipient_statement for this user, or None when the user can be
+    no round's recipient (signed out, account closed)."""
     if user is None or not user.is_active:
         return None
-    return db.session.scalar(_sent_recipient(), {"round_id": round_id,
-                                                 "agency_id": user.agency_id})
+    return {"round_id": round_id, "agency_id": user.agency_id}
 
 
 @lru_cache(maxsize=1)
-def _sent_recipient():
-    """Built once: making the statement (and its cache key) again on every request cost
-    about as much as running it."""
+def sent_recipient_statement():
+    """The rule of sent_recipient as a statement with parameters `round_id` and `agency_id`,
+    for a caller that reads more in the same statement: extend it, never restate it. Built
+    once: making the statement (and its cache key) again on every request cost about as much
+    as running it."""
     return (select(RoundRecipient).join(Round, Round.id == RoundRecipient.round_id)
             .where(RoundRecipient.round_id == bindparam("round_id"),
                    RoundRecipient.agency_id == bindparam("agency_id"),

@@ -168,8 +168,11 @@ def test_other_agencies_get_nothing(app, login_as, world):
     result = other.post(f"/inbox/{rid}/comments/{comment.id}", headers=JSON,
                         data={"csrf_token": token, "text": "chen vao", "revision": "1"})
     assert result.status_code == 404
+    result = other.post(f"/inbox/{rid}/comments", headers=JSON, data={
+        "csrf_token": token, "text": "chen vao", "section_id": world["sections"]["I.1.a"].id})
+    assert result.status_code == 404 and "Ý kiến riêng" not in result.get_data(as_text=True)
     db.session.rollback()
-    assert db.session.scalar(select(Comment.text)) == "Ý kiến riêng"
+    assert db.session.scalars(select(Comment.text)).all() == ["Ý kiến riêng"]
 
 
 def test_paper_reply_entered_by_the_lead_office(app, login_as, world):
@@ -322,6 +325,30 @@ def test_an_autosave_reads_nothing_back_after_saving(app, login_as, world):
     assert saved.status_code == 201 and saved.json["revision"] == 1
     insert = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO COMMENTS"))
     assert [s for s in seen[insert + 1:] if not s.startswith("INSERT INTO AUDIT")] == []
+
+
+def test_an_autosave_reads_the_agencys_place_and_its_handling_in_one_statement(
+        app, login_as, world):
+    """Each autosave asked twice before writing: the agency's place in the round, then its
+    assignment and answers. Now: the session, that one statement, the section; the insert."""
+    from sqlalchemy import event
+
+    staff = _client(app, login_as, world["staff"])
+    _comment(staff, world, "III.2.a", "Bản đầu")
+    data = {"csrf_token": _token(staff, world), "section_id": world["sections"]["PL.2.b"].id,
+            "text": "Đề nghị ghi rõ thời hạn"}
+    seen = []
+    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        saved = staff.post(f"/inbox/{world['round'].id}/comments", headers=JSON, data=data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert saved.status_code == 201
+    reads = [s for s in seen if s.startswith("SELECT")]
+    assert len(reads) == 3, reads  # the session (not kept in TestConfig), place, section
+    place = next(s for s in reads if "FROM ROUND_RECIPIENTS" in s)
+    assert "JOIN ASSIGNMENTS" in place and "JOIN RESPONSES" in place
 
 
 def test_the_register_proposes_the_day_the_request_arrived(app, login_as, world):
