@@ -6,7 +6,7 @@ from functools import lru_cache
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, literal, select, update
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
@@ -34,7 +34,7 @@ from commentflow.responses.permissions import (
     can_draft,
     can_register,
 )
-from commentflow.rounds.models import RoundRecipient, RoundState, round_versions
+from commentflow.rounds.models import Round, RoundRecipient, RoundState, round_versions
 from commentflow.rounds.permissions import (
     can_manage_round,
     sent_recipient_parameters,
@@ -158,7 +158,9 @@ def _recipient_and_handling():
     return (sent_recipient_statement().add_columns(Assignment, Response)
             .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
             .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
-            .order_by(Response.sequence))
+            .order_by(Response.sequence)
+            .options(contains_eager(RoundRecipient.round).load_only(Round.state,
+                                                                    Round.deadline_at)))
 
 
 def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Response]]:
