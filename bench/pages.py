@@ -220,6 +220,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", action="append", default=[], metavar="WORDS",
+                        help="measure only the pages whose label contains these words "
+                             "(repeatable), e.g. --only autosave")
     args = parser.parse_args()
     wrk = ensure_wrk()
     cluster = ThrowawayCluster(find_pg_bin()).start()
@@ -258,6 +261,9 @@ def main() -> None:
             "consolidation workspace (20,000 comments)": (
                 f"/rounds/{large}/consolidation/", "lead"),
         }
+        if args.only:
+            pages = {label: page for label, page in pages.items()
+                     if any(words in label for words in args.only)}
         autosave_label = "comment autosave POST"
         statements = statements_per_page(url, pages, {autosave_label: autosave_form})
         figures: dict[str, list[dict]] = {label: [] for label in pages}

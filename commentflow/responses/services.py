@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, literal, select, update
 from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commentflow.accounts.models import User, UserRole
 from commentflow.audit.services import record_event
@@ -374,9 +375,14 @@ def add_comment(recipient: RoundRecipient, data: CommentData, *, actor, now,
 
 
 def save_comment(response: Response, data: CommentData, *, actor, now,
-                 comment: Comment | None = None, revision: int | None = None) -> Comment:
-    """Create or update a comment; an update naming an older revision is refused."""
-    _require_drafting(response.recipient, actor, now)
+                 comment: Comment | None = None, revision: int | None = None,
+                 handling=None) -> Comment:
+    """Create or update a comment; an update naming an older revision is refused.
+    `handling`: the recipient's assignment and responses when the caller has read them."""
+    if handling is None:
+        _require_drafting(response.recipient, actor, now)
+    else:
+        _require_drafting(response.recipient, actor, now, assignment=handling[0], read=False)
     return _write_comment(response, data, actor=actor, now=now, comment=comment,
                           revision=revision)
 
@@ -402,17 +408,20 @@ def _write_comment(response: Response, data: CommentData, *, actor, now,
         return comment
     if comment.response_id != response.id or comment.deleted_at is not None:
         raise ValidationFailed(_("Không tìm thấy ý kiến này."))
-    changed = db.session.execute(
+    written = {"text": text, "proposed_wording": proposed, "reason": reason,
+               "search_text": Comment.searchable(text, proposed, reason), "updated_at": now}
+    # One statement writes and says the new revision (each autosave while typing runs it).
+    new_revision = db.session.execute(
         update(Comment).where(Comment.id == comment.id, Comment.revision == revision)
-        .values(text=text, proposed_wording=proposed, reason=reason,
-                search_text=Comment.searchable(text, proposed, reason),
-                revision=Comment.revision + 1, updated_at=now)).rowcount
-    if changed != 1:
+        .values(**written, revision=Comment.revision + 1).returning(Comment.revision)
+        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    if new_revision is None:
         db.session.refresh(comment)
         raise StaleComment(_("Ý kiến này vừa được %(who)s sửa. Bản của bạn chưa được lưu; "
                              "hãy so sánh hai bản dưới đây.", who=comment.author.full_name),
                            theirs=comment, mine=text)
-    db.session.refresh(comment)
+    for name, value in {**written, "revision": new_revision}.items():
+        set_committed_value(comment, name, value)  # as the row now stands: nothing to flush
     return comment
 
 

@@ -370,13 +370,13 @@ def _own_comment(recipient, comment_id: int) -> Comment:
 @bp.route("/comments/<int:comment_id>", methods=["POST"])
 @login_required
 def update_comment(round_id: int, comment_id: int):
-    _round, recipient = _load(round_id)
-    comment = _own_comment(recipient, comment_id)
+    recipient, *handling = services.sent_recipient_and_handling(current_user, round_id)
+    comment = _own_comment(recipient, comment_id)  # its answer is among those just read
     form = CommentForm()
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
     saved, error = run_for_script(lambda: services.save_comment(
         comment.response, _data(form), actor=current_user, now=now_utc(), comment=comment,
-        revision=revision))
+        revision=revision, handling=handling))
     return _comment_reply(round_id, saved, error=error)
 
 

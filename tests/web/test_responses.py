@@ -351,6 +351,37 @@ def test_an_autosave_reads_the_agencys_place_and_its_handling_in_one_statement(
     assert "JOIN ASSIGNMENTS" in place and "JOIN RESPONSES" in place
 
 
+def test_saving_a_comment_again_while_typing_writes_and_reads_back_nothing(
+        app, login_as, world):
+    """An update asked for the assignment and the answer apart, and read the comment back
+    after writing it; now the update says its new revision itself."""
+    from sqlalchemy import event
+
+    staff = _client(app, login_as, world["staff"])
+    created = _comment(staff, world, "III.2.a", "Bản đầu").json
+    data = {"csrf_token": _token(staff, world), "section_id": world["sections"]["III.2.a"].id,
+            "text": "Bản đầu, sửa lại", "revision": "1"}
+    seen = []
+    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        saved = staff.post(created["url"], headers=JSON, data=data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert saved.status_code == 200 and saved.json["revision"] == 2
+    reads = [s for s in seen if s.startswith("SELECT")]
+    assert len(reads) == 4, reads  # the session, the place with its handling, comment, section
+    writes = [s for s in seen if not s.startswith(("SELECT", "BEGIN"))]  # SQLite: BEGIN
+    assert len(writes) == 1 and writes[0].startswith("UPDATE COMMENTS")
+    assert seen[-1] == writes[0]  # nothing read back
+    db.session.rollback()
+    again = db.session.get(Comment, created["id"])
+    assert (again.text, again.revision) == ("Bản đầu, sửa lại", 2)
+    assert "sua lai" in again.search_text
+    stale = staff.post(created["url"], headers=JSON, data=data)  # revision 1 again
+    assert stale.status_code == 409 and stale.json["theirs"] == "Bản đầu, sửa lại"
+
+
 def test_the_register_proposes_the_day_the_request_arrived(app, login_as, world):
     # Sent on 28/6 at 23:30 in Hà Nội (16:30 UTC): the register says 28/06, whatever the
     # server's clock zone.
