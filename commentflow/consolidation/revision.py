@@ -32,11 +32,17 @@ _ROUND_OF_SUBMITTED = ("SELECT rr.round_id FROM responses r JOIN round_recipient
 
 #: PostgreSQL: one function per table (OLD is NULL on INSERT, NEW on DELETE).
 POSTGRESQL_TRIGGERS = [
+    # Nearly every write is to an answer still being drafted (each autosave): one look by key
+    # says so, instead of an UPDATE through a join that finds nothing (0.4 ms a save).
     f"""CREATE OR REPLACE FUNCTION consolidation_changed_by_comment() RETURNS trigger
 LANGUAGE plpgsql AS $$ BEGIN
-  {_BUMP} WHERE id IN ({_ROUND_OF_SUBMITTED} (
-    CASE WHEN TG_OP <> 'INSERT' THEN OLD.response_id END,
-    CASE WHEN TG_OP <> 'DELETE' THEN NEW.response_id END));
+  IF EXISTS (SELECT FROM responses WHERE state = {_SUBMITTED} AND id IN (
+      CASE WHEN TG_OP <> 'INSERT' THEN OLD.response_id END,
+      CASE WHEN TG_OP <> 'DELETE' THEN NEW.response_id END)) THEN
+    {_BUMP} WHERE id IN ({_ROUND_OF_SUBMITTED} (
+      CASE WHEN TG_OP <> 'INSERT' THEN OLD.response_id END,
+      CASE WHEN TG_OP <> 'DELETE' THEN NEW.response_id END));
+  END IF;
   RETURN NULL;
 END $$""",
     f"""CREATE OR REPLACE FUNCTION consolidation_changed_by_response() RETURNS trigger
