@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import Integer, and_, bindparam, exists, func, literal, select, update
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -140,28 +140,48 @@ def responses_of(recipient: RoundRecipient) -> list[Response]:
         Response.recipient_id == recipient.id).order_by(Response.sequence)))
 
 
-def sent_recipient_and_handling(viewer, round_id: int) -> tuple[
-        RoundRecipient, Assignment | None, list[Response]]:
+@dataclass
+class BeforeSaving:
+    """What a comment's save reads first, in one statement (read_before_saving)."""
+    recipient: RoundRecipient
+    assignment: Assignment | None
+    responses: list[Response]  #: in their order of sequence
+    section_id: int | None  #: the section the form names …
+    section: DraftSection | None  #: … if it belongs to the round's draft
+
+    @property
+    def handling(self) -> tuple[Assignment | None, list[Response]]:
+        return self.assignment, self.responses
+
+
+def read_before_saving(viewer, round_id: int, section_id: int | None) -> BeforeSaving:
     """The viewer's agency's place in a sent round (rounds.permissions.sent_recipient's rule),
-    its assignment and its responses in order, in one statement: where every autosave
-    starts. Not found when the round was not sent to the viewer's agency."""
+    its assignment, its responses and the section a comment names, in one statement: where
+    every autosave starts. Not found when the round was not sent to the viewer's agency."""
     parameters = sent_recipient_parameters(viewer, round_id)
-    rows = db.session.execute(_recipient_and_handling(), parameters).all() \
-        if parameters is not None else []
+    rows = db.session.execute(_before_saving(), {**parameters, "section_id": section_id}
+                              ).all() if parameters is not None else []
     if not rows:
         raise NotFound(_("Không tìm thấy đợt lấy ý kiến."))
-    recipient, assignment, _response = rows[0]
-    return recipient, assignment, [response for *_r, response in rows if response is not None]
+    recipient, assignment, _response, section = rows[0]
+    return BeforeSaving(recipient, assignment, [row[2] for row in rows if row[2] is not None],
+                        section_id, section)
 
 
 @lru_cache(maxsize=1)
-def _recipient_and_handling():
-    return (sent_recipient_statement().add_columns(Assignment, Response)
+def _before_saving():
+    in_the_rounds_draft = exists().where(round_versions.c.round_id == RoundRecipient.round_id,
+                                         round_versions.c.version_id == DraftSection.version_id)
+    return (sent_recipient_statement().add_columns(Assignment, Response, DraftSection)
             .outerjoin(Assignment, Assignment.recipient_id == RoundRecipient.id)
             .outerjoin(Response, Response.recipient_id == RoundRecipient.id)
+            .outerjoin(DraftSection, and_(
+                DraftSection.id == bindparam("section_id", type_=Integer), in_the_rounds_draft))
             .order_by(Response.sequence)
             .options(contains_eager(RoundRecipient.round).load_only(Round.state,
-                                                                    Round.deadline_at)))
+                                                                    Round.deadline_at),
+                     load_only(DraftSection.version_id, DraftSection.key,
+                               DraftSection.is_commentable)))
 
 
 def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Response]]:
@@ -321,13 +341,17 @@ def _round_section():
                    round_versions.c.round_id == bindparam("round_id")))
 
 
-def _check_section(response: Response, section_id: int | None) -> DraftSection | None:
+def _check_section(response: Response, section_id: int | None,
+                   read: BeforeSaving | None = None) -> DraftSection | None:
     if section_id is None:
         return None
-    # The section and its round's draft in one statement (every autosave runs it); the
-    # section stays in the session, where the comment finds it.
-    section = db.session.scalar(_round_section(), {
-        "section_id": section_id, "round_id": response.recipient.round_id})
+    if read is not None and read.section_id == section_id:
+        section = read.section
+    else:
+        # The section and its round's draft in one statement; the section stays in the
+        # session, where the comment finds it.
+        section = db.session.scalar(_round_section(), {
+            "section_id": section_id, "round_id": response.recipient.round_id})
     if section is None or not section.is_commentable:
         raise ValidationFailed(_("Mục này không thuộc dự thảo của đợt lấy ý kiến."))
     return section
@@ -367,35 +391,38 @@ def add_comments(recipient: RoundRecipient, items: list[CommentData], *, actor,
 
 
 def add_comment(recipient: RoundRecipient, data: CommentData, *, actor, now,
-                handling=None) -> Comment:
+                read: BeforeSaving | None = None) -> Comment:
     """One new comment in the agency's working answer (the page's autosave, the API);
-    `handling` as for working_response."""
-    return _write_comment(working_response(recipient, actor=actor, now=now, handling=handling),
-                          data, actor=actor, now=now)
+    `read`: what read_before_saving gave, when the caller started there."""
+    response = working_response(recipient, actor=actor, now=now,
+                                handling=read.handling if read is not None else None)
+    return _write_comment(response, data, actor=actor, now=now, read=read)
 
 
 def save_comment(response: Response, data: CommentData, *, actor, now,
                  comment: Comment | None = None, revision: int | None = None,
-                 handling=None) -> Comment:
+                 read: BeforeSaving | None = None) -> Comment:
     """Create or update a comment; an update naming an older revision is refused.
-    `handling`: the recipient's assignment and responses when the caller has read them."""
-    if handling is None:
+    `read`: what read_before_saving gave, when the caller started there."""
+    if read is None:
         _require_drafting(response.recipient, actor, now)
     else:
-        _require_drafting(response.recipient, actor, now, assignment=handling[0], read=False)
+        _require_drafting(response.recipient, actor, now, assignment=read.assignment,
+                          read=False)
     return _write_comment(response, data, actor=actor, now=now, comment=comment,
-                          revision=revision)
+                          revision=revision, read=read)
 
 
 def _write_comment(response: Response, data: CommentData, *, actor, now,
-                   comment: Comment | None = None, revision: int | None = None) -> Comment:
+                   comment: Comment | None = None, revision: int | None = None,
+                   read: BeforeSaving | None = None) -> Comment:
     """save_comment once the actor's right to draft has been checked."""
     if not response.is_editable:
         raise ValidationFailed(_("Ý kiến đã gửi đi thì không sửa được nữa."))
     text = normalize_multiline(data.text)
     if not text:
         raise ValidationFailed(_("Nội dung góp ý không được để trống."))
-    section = _check_section(response, data.section_id)
+    section = _check_section(response, data.section_id, read)
     proposed, reason = normalize_multiline(data.proposed_wording), normalize_multiline(data.reason)
     _check_lengths(text, proposed, reason)
     if comment is None:

@@ -353,10 +353,11 @@ def confirm_imported_comments(round_id: int):
 @bp.route("/comments", methods=["POST"])
 @login_required
 def create_comment(round_id: int):
-    recipient, *handling = services.sent_recipient_and_handling(current_user, round_id)
     form = CommentForm()
+    data = _data(form)
+    read = services.read_before_saving(current_user, round_id, data.section_id)
     comment, error = run_for_script(lambda: services.add_comment(
-        recipient, _data(form), actor=current_user, now=now_utc(), handling=handling))
+        read.recipient, data, actor=current_user, now=now_utc(), read=read))
     return _comment_reply(round_id, comment, error=error, status=201)
 
 
@@ -370,13 +371,14 @@ def _own_comment(recipient, comment_id: int) -> Comment:
 @bp.route("/comments/<int:comment_id>", methods=["POST"])
 @login_required
 def update_comment(round_id: int, comment_id: int):
-    recipient, *handling = services.sent_recipient_and_handling(current_user, round_id)
-    comment = _own_comment(recipient, comment_id)  # its answer is among those just read
     form = CommentForm()
+    data = _data(form)
+    read = services.read_before_saving(current_user, round_id, data.section_id)
+    comment = _own_comment(read.recipient, comment_id)  # its answer is among those just read
     revision = int(form.revision.data) if (form.revision.data or "").isdigit() else None
     saved, error = run_for_script(lambda: services.save_comment(
-        comment.response, _data(form), actor=current_user, now=now_utc(), comment=comment,
-        revision=revision, handling=handling))
+        comment.response, data, actor=current_user, now=now_utc(), comment=comment,
+        revision=revision, read=read))
     return _comment_reply(round_id, saved, error=error)
 
 

@@ -329,8 +329,8 @@ def test_an_autosave_reads_nothing_back_after_saving(app, login_as, world):
 
 def test_an_autosave_reads_the_agencys_place_and_its_handling_in_one_statement(
         app, login_as, world):
-    """Each autosave asked twice before writing: the agency's place in the round, then its
-    assignment and answers. Now: the session, that one statement, the section; the insert."""
+    """Each autosave asked three times before writing: the agency's place in the round, its
+    assignment and answers, the section. Now: the session, then one statement; the insert."""
     from sqlalchemy import event
 
     staff = _client(app, login_as, world["staff"])
@@ -346,9 +346,10 @@ def test_an_autosave_reads_the_agencys_place_and_its_handling_in_one_statement(
         event.remove(db.engine, "before_cursor_execute", listener)
     assert saved.status_code == 201
     reads = [s for s in seen if s.startswith("SELECT")]
-    assert len(reads) == 3, reads  # the session (not kept in TestConfig), place, section
+    assert len(reads) == 2, reads  # the session (not kept in TestConfig), and the place
     place = next(s for s in reads if "FROM ROUND_RECIPIENTS" in s)
-    assert "JOIN ASSIGNMENTS" in place and "JOIN RESPONSES" in place
+    assert all(f"JOIN {table}" in place for table in ("ASSIGNMENTS", "RESPONSES",
+                                                      "DRAFT_SECTIONS"))
 
 
 def test_saving_a_comment_again_while_typing_writes_and_reads_back_nothing(
@@ -370,7 +371,7 @@ def test_saving_a_comment_again_while_typing_writes_and_reads_back_nothing(
         event.remove(db.engine, "before_cursor_execute", listener)
     assert saved.status_code == 200 and saved.json["revision"] == 2
     reads = [s for s in seen if s.startswith("SELECT")]
-    assert len(reads) == 4, reads  # the session, the place with its handling, comment, section
+    assert len(reads) == 3, reads  # the session, the place with the section, the comment
     writes = [s for s in seen if not s.startswith(("SELECT", "BEGIN"))]  # SQLite: BEGIN
     assert len(writes) == 1 and writes[0].startswith("UPDATE COMMENTS")
     assert seen[-1] == writes[0]  # nothing read back
@@ -380,6 +381,31 @@ def test_saving_a_comment_again_while_typing_writes_and_reads_back_nothing(
     assert "sua lai" in again.search_text
     stale = staff.post(created["url"], headers=JSON, data=data)  # revision 1 again
     assert stale.status_code == 409 and stale.json["theirs"] == "Bản đầu, sửa lại"
+
+
+def test_an_autosave_naming_a_section_outside_the_rounds_draft_is_refused(
+        app, login_as, world):
+    """The section is read with the agency's place now: one of another round's draft, a
+    heading, or none at all each get their answer, on a new comment and on an update."""
+    _other, elsewhere, _lead = make_sent_round()
+    foreign = elsewhere.round.versions[0].sections[5].id
+    heading = next(s for s in world["round"].versions[0].sections if not s.is_commentable).id
+    db.session.commit()
+    staff = _client(app, login_as, world["staff"])
+    url = f"/inbox/{world['round'].id}/comments"
+    for section_id in (foreign, heading, 999_999):
+        refused = staff.post(url, headers=JSON, data={
+            "csrf_token": _token(staff, world), "section_id": section_id, "text": "Ý kiến"})
+        assert refused.status_code == 422, section_id
+        assert "không thuộc dự thảo" in refused.json["error"]
+    general = _comment(staff, world, None, "Ý kiến chung về bố cục")  # no section: allowed
+    assert general.status_code == 201
+    moved = staff.post(general.json["url"], headers=JSON, data={
+        "csrf_token": _token(staff, world), "section_id": foreign, "text": "Ý kiến",
+        "revision": "1"})
+    assert moved.status_code == 422 and "không thuộc dự thảo" in moved.json["error"]
+    db.session.rollback()
+    assert db.session.scalars(select(Comment.text)).all() == ["Ý kiến chung về bố cục"]
 
 
 def test_the_register_proposes_the_day_the_request_arrived(app, login_as, world):
