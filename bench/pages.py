@@ -213,6 +213,11 @@ def statements_per_page(url: str, pages: dict, posts: dict) -> dict:
             assert response.status_code < 400, (label, response.status_code,
                                                 response.get_data(as_text=True)[:300])
         counts[label] = len(seen)
+    with app.test_request_context():  # stop listening before the cluster goes away
+        from commentflow.accounts.session_cache import current_cache
+
+        if (cache := current_cache()) is not None:
+            cache.stop()
     return counts
 
 
