@@ -18,7 +18,7 @@ def _end_every_other_session(app) -> int:
         pids = conn.execute(text(query)).scalars().all()
         for pid in pids:
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while set(conn.execute(text(query)).scalars()) & set(pids):
             assert time.monotonic() < deadline, "the server did not end the sessions"
             time.sleep(0.05)

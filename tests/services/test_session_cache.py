@@ -54,7 +54,7 @@ def _listening(app) -> int | None:
     """Waits until the app's process listens for changes; returns the generation."""
     with app.test_request_context():
         cache = current_cache()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while (generation := cache.generation()) is None:
             assert time.monotonic() < deadline, "the session cache never started listening"
             time.sleep(0.02)
@@ -65,7 +65,7 @@ def _news_reached(app, before: int) -> None:
     """Waits until a change made elsewhere has reached the app's process. PostgreSQL passes
     the notification on as the change commits; the listening thread reads it within a
     millisecond or so (longer when the machine is short of CPU, as under this suite)."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while _listening(app) == before:
         assert time.monotonic() < deadline, "the change never reached this process"
         time.sleep(0.005)
@@ -191,7 +191,7 @@ def test_a_copy_read_before_a_change_and_stored_after_it_is_dropped(pg_apps):
     with cached_app.app_context():
         db.session.execute(text("NOTIFY commentflow_sessions"))  # a change, committed
         db.session.commit()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30
     while _listening(cached_app) == generation:
         assert time.monotonic() < deadline, "the notification never arrived"
         time.sleep(0.02)
@@ -247,7 +247,7 @@ def test_while_the_listening_connection_is_down_every_request_asks(pg_apps):
             "AND datname = current_database()"))
         db.session.commit()
     with cached_app.test_request_context():
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while current_cache()._connection is not None and \
                 current_cache().generation() is not None:
             assert time.monotonic() < deadline
