@@ -29,8 +29,11 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Waits end as soon as what they wait for shows; the bounds allow for a suite that runs
+    # two workers, PostgreSQL and LibreOffice on two cores.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(),
                                              args=CHROMIUM_ARGS)
@@ -72,7 +75,7 @@ def allowed_errors() -> list[str]:
 def page(browser, live_server, allowed_errors):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(20_000)
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # Pages may answer 403/422 on purpose; a missing stylesheet, script or image may not.

@@ -49,7 +49,7 @@ def test_drafting_and_approving_with_the_keyboard_alone(browser, live_server):
     expect(staff.locator(":focus")).to_have_attribute("name", "text")  # the form opened there
     staff.keyboard.type("Đề nghị bổ sung chỉ tiêu đo lường kết quả.")
     block = staff.locator(f".comments[data-section='{section}']")
-    expect(block.locator(".save-status").last).to_have_text("Đã lưu", timeout=10_000)
+    expect(block.locator(".save-status").last).to_have_text("Đã lưu", timeout=20_000)
     assert section
     # Back up to "Trình lãnh đạo" and press it.
     tab_to(staff, "#present-form button", backwards=True)

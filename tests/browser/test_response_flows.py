@@ -35,7 +35,7 @@ def _comment(page, key: str, text: str) -> None:
     block = page.locator(f".comments[data-section='{key}']")
     block.locator("a.new-comment").click()
     block.locator("textarea[name=text]").fill(text)
-    expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=10_000)
+    expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=20_000)
 
 
 def test_staff_comment_leader_submits_lead_office_sees_it(page, live_server, browser):
@@ -82,25 +82,28 @@ def test_typed_text_survives_an_expired_session_and_an_expired_token(page, live_
     # An expired CSRF token: the script fetches a fresh one and the save goes through.
     block.locator("input[name=csrf_token]").evaluate("input => input.value = 'expired'")
     block.locator("textarea[name=text]").fill("Ý kiến gõ khi mã bảo mật đã hết hạn.")
-    expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=10_000)
+    expect(block.locator(".save-status")).to_have_text("Đã lưu", timeout=20_000)
 
     # An expired session: nothing reaches the server, but the text stays on this computer.
     general = page.locator("#general-comments form[data-autosave]").last
     page.context.clear_cookies()
     general.locator("textarea[name=text]").fill("Ý kiến chung gõ sau khi phiên đã hết.")
     expect(general.locator(".save-status")).to_contain_text("giữ trên máy này",
-                                                            timeout=10_000)
+                                                            timeout=20_000)
     appendix = page.locator(".comments[data-section='PL.2.b']")
     appendix.locator("a.new-comment").click()
     appendix.locator("textarea[name=text]").fill("Ý kiến mục phụ lục gõ sau khi phiên đã hết.")
     expect(appendix.locator(".save-status")).to_contain_text("giữ trên máy này",
-                                                             timeout=10_000)
+                                                             timeout=20_000)
     log_in(page, live_server, "hoa.stc")
     page.goto(f"{live_server.url}/inbox/{round_id}/draft")
     restored = page.locator("#general-comments textarea[name=text]").first
     expect(restored).to_have_value("Ý kiến chung gõ sau khi phiên đã hết.")
-    page.wait_for_timeout(500)
-    page.reload()  # restored from this computer, then saved to the server
+    # Restored from this computer, then saved to the server: each restored form says so.
+    expect(page.locator(".save-status", has_text="Đã khôi phục")).to_have_count(0)
+    expect(page.locator(".save-status", has_text="Không lưu được")).to_have_count(0)
+    expect(page.locator(".save-status", has_text="Đã lưu")).not_to_have_count(0)
+    page.reload()
     expect(page.locator("#general-comments textarea[name=text]").first) \
         .to_have_value("Ý kiến chung gõ sau khi phiên đã hết.")
     expect(page.locator(".comments[data-section='I.2.a'] textarea[name=text]").first) \
