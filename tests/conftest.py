@@ -1,7 +1,10 @@
 """Shared fixtures: an app on SQLite and on a real PostgreSQL, clients, login, CSRF helpers."""
 import contextvars
+import os
 import re
+import shutil
 import smtplib
+import tempfile
 
 import pytest
 from flask import has_request_context, request
@@ -46,6 +49,19 @@ def pytest_sessionstart(session):
     from babel.messages.frontend import CommandLineInterface
 
     CommandLineInterface().run(["pybabel", "-q", "compile", "-d", "commentflow/translations"])
+
+
+def pytest_configure(config):
+    """Each pytest-xdist worker gets a temporary folder of its own, for itself and the helpers
+    it starts (LibreOffice, Tesseract): a test that looks for helpers left behind on its
+    throwaway folders must not see the other worker's, still at work."""
+    if not hasattr(config, "workerinput"):
+        return
+    own = tempfile.mkdtemp(prefix=f"cf-{config.workerinput['workerid']}-")
+    os.chmod(own, 0o711)  # the postgres user passes through to its cluster's folder
+    os.environ["TMPDIR"] = own
+    tempfile.tempdir = own
+    config.add_cleanup(lambda: shutil.rmtree(own, ignore_errors=True))
 
 
 def pytest_addoption(parser):

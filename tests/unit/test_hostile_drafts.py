@@ -4,6 +4,7 @@ import io
 import os
 import random
 import subprocess
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -21,15 +22,17 @@ LIMIT = 50_000_000
 
 
 def _helpers_left() -> list[str]:
-    """Processes still running on one of our throwaway directories."""
+    """Processes still running on one of our throwaway directories (under this process's
+    temporary folder: each test worker has its own, tests/conftest.py)."""
+    ours = [os.path.join(tempfile.gettempdir(), f"commentflow-{kind}-")
+            for kind in ("convert", "pdf", "ocr")]
     left = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
-        if "commentflow-convert-" in command or "commentflow-pdf-" in command \
-                or "commentflow-ocr-" in command:
+        if any(prefix in command for prefix in ours):
             left.append(command)
     return left
 
