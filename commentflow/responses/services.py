@@ -186,8 +186,9 @@ def _before_saving():
 
 def handling_of(recipient: RoundRecipient) -> tuple[Assignment | None, list[Response]]:
     """The recipient's assignment (or None) and its responses in order, in one statement:
-    every autosave and every view of the request or drafting page needs both (an agency has
-    one assignment at most and a few responses, so the join stays small)."""
+    every view of the request or drafting page needs both (an agency has one assignment at
+    most and a few responses, so the join stays small; the autosave reads them with its
+    place in the round instead: read_before_saving)."""
     rows = db.session.execute(_handling(), {"recipient_id": recipient.id}).all()
     assignment = rows[0][0] if rows else None
     return assignment, [response for _assignment, response in rows if response is not None]
@@ -331,8 +332,8 @@ def working_response(recipient: RoundRecipient, *, actor, now, handling=None) ->
 
 @lru_cache(maxsize=1)
 def _round_section():
-    """Built once, like the other statements every autosave runs; the section's key and
-    whether it takes comments, not its text."""
+    """Built once: the section's key and whether it takes comments, not its text (for saves
+    that did not start with read_before_saving: the API, a Word file's comments)."""
     return (select(DraftSection)
             .options(load_only(DraftSection.version_id, DraftSection.key,
                                DraftSection.is_commentable))
