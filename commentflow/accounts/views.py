@@ -23,12 +23,15 @@ from commentflow.accounts.sessions import (
 )
 from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.errors import ValidationFailed
+from commentflow.core.pool import keep_plans
 from commentflow.extensions import db
 from commentflow.web.forms import ActionForm
 from commentflow.web.navigation import safe_next
 from commentflow.web.security import form_view
 
 bp = Blueprint("accounts", __name__)
+# Signing in, the CSRF token, one's own settings: one user's rows by key.
+keep_plans(bp)
 
 
 @bp.route("/login", methods=["GET", "POST"])

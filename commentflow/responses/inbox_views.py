@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.core.pool import keep_plans
 from commentflow.drafts.converting import as_requested
 from commentflow.drafts.models import DraftVersion
 from commentflow.drafts.shown import shown_sections
@@ -18,6 +19,8 @@ from commentflow.web.i18n import translated
 from commentflow.web.urls import urls_by
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+# One agency's page of its inbox, read by its agency's key.
+keep_plans(bp)
 
 
 @bp.route("/")

@@ -21,6 +21,7 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.dates import local_today, to_local
 from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
+from commentflow.core.pool import keep_plans
 from commentflow.drafts.converting import as_requested
 from commentflow.drafts.reading import Limits
 from commentflow.drafts.shown import shown_sections
@@ -58,6 +59,8 @@ from commentflow.web.forms import ActionForm, form_errors, run_action, run_for_s
 from commentflow.web.urls import urls_by
 
 bp = Blueprint("responses", __name__, url_prefix="/inbox/<int:round_id>")
+# An agency's request, drafting page and autosave read its own rows by key.
+keep_plans(bp)
 
 
 def _load(round_id: int):

@@ -61,3 +61,30 @@ def test_postgresql_plans_each_statement_for_its_values(pg_cluster):
             mode = conn.execute(text("SHOW plan_cache_mode")).scalar()
         db.engine.dispose()
     assert mode == "force_custom_plan"
+
+
+def test_an_agencys_own_pages_let_postgresql_keep_plans_and_round_pages_do_not(pg_cluster):
+    """Requests to the blueprints that read one agency's rows by key (keep_plans: the
+    autosave, the inbox, signing in) let PostgreSQL keep a generic plan; the lead office's
+    pages over a whole round plan each run for its values. One pooled connection serves
+    both kinds in turn and is switched each time."""
+    from tests.conftest import make_app
+
+    app = make_app(pg_cluster.create_database("commentflow_kept_plans"))
+    seen = []
+    for method, path in [("POST", "/inbox/7/comments"), ("GET", "/rounds/7/consolidation/"),
+                         ("GET", "/inbox/"), ("GET", "/inbox/"), ("GET", "/login"),
+                         ("GET", "/rounds/7/tracker"), ("POST", "/inbox/7/comments")]:
+        with app.test_request_context(path, method=method):
+            seen.append(tuple(db.session.execute(text(
+                "SELECT current_setting('plan_cache_mode'), pg_backend_pid()")).one()))
+            db.session.remove()
+    with app.app_context():
+        with db.engine.connect() as conn:  # outside any request: the scheduler, commands
+            seen.append(tuple(conn.execute(text(
+                "SELECT current_setting('plan_cache_mode'), pg_backend_pid()")).one()))
+        db.engine.dispose()
+    assert [mode for mode, _pid in seen] == [
+        "auto", "force_custom_plan", "auto", "auto", "auto", "force_custom_plan", "auto",
+        "force_custom_plan"]
+    assert len({pid for _mode, pid in seen}) == 1
