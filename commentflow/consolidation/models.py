@@ -24,7 +24,34 @@ KIND_LABELS = {DispositionKind.ACCEPTED: _l("Tiếp thu"),
                DispositionKind.NOTED: _l("Ghi nhận")}
 
 
-class Disposition(db.Model):
+class DecisionState:
+    """Where a disposition stands, from its kind and its approval: shared by the model and
+    the plain values a page shows (consolidation.shown)."""
+
+    __slots__ = ()
+    kind: DispositionKind | None
+    approved_at: datetime | None
+
+    @property
+    def kind_label(self) -> str:
+        """Tiếp thu, Tiếp thu một phần, … (empty while undecided)."""
+        return str(KIND_LABELS[self.kind]) if self.kind else ""
+
+    @property
+    def is_decided(self) -> bool:
+        return self.kind is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Decided by staff, not yet approved by the leader."""
+        return self.kind is not None and self.approved_at is None
+
+
+class Disposition(DecisionState, db.Model):
     """The lead office's answer to a comment, or to a group of comments saying the same thing."""
 
     __tablename__ = "dispositions"
@@ -46,24 +73,6 @@ class Disposition(db.Model):
     drafted_by = relationship("User", foreign_keys=[drafted_by_id])
     approved_by = relationship("User", foreign_keys=[approved_by_id])
     comments = relationship("Comment", back_populates="disposition", order_by="Comment.id")
-
-    @property
-    def kind_label(self) -> str:
-        """Tiếp thu, Tiếp thu một phần, … (empty while undecided)."""
-        return str(KIND_LABELS[self.kind]) if self.kind else ""
-
-    @property
-    def is_decided(self) -> bool:
-        return self.kind is not None
-
-    @property
-    def is_approved(self) -> bool:
-        return self.approved_at is not None
-
-    @property
-    def awaits_approval(self) -> bool:
-        """Decided by staff, not yet approved by the leader."""
-        return self.kind is not None and self.approved_at is None
 
     @property
     def is_group(self) -> bool:

@@ -16,6 +16,7 @@ from commentflow.consolidation.forms import (
 )
 from commentflow.consolidation.models import KIND_LABELS, DispositionKind
 from commentflow.consolidation.permissions import can_approve
+from commentflow.consolidation.revision import kept
 from commentflow.consolidation.workspace import (
     Filters,
     chosen_agency,
@@ -79,7 +80,8 @@ def workspace(round_id: int):
                              round_id=round_id)
     return render_template(
         "consolidation/workspace.html", round_=round_, view=view, filters=filters,
-        **_charts(round_, view.tally, view.section_labels),
+        **kept(round_.id, "charts", lambda: _charts(round_, view.tally, view.section_labels),
+               str(get_locale())),
         export_form=ExportForm(request.args), kinds=translated(KIND_LABELS),
         quick_picks=QUICK_PICKS,
         decide_form=DecideForm(), ids_form=IdsForm(), close_form=CloseForm(),
@@ -108,7 +110,8 @@ def filter_options(round_id: int):
 
 
 def _charts(round_, counted: figures.Tally, sections: list[tuple[int, str]]) -> dict:
-    """The workspace's two charts, and their figures for the tables beside them."""
+    """The workspace's two charts, and their figures for the tables beside them (kept per
+    revision and language: they show the whole round, whatever the filters)."""
     cells = figures.comments_per_section(round_, general_label=_("Ý kiến chung"),
                                          counted=counted, sections=sections)
     mix = figures.disposition_mix(round_, counted)

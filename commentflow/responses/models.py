@@ -122,7 +122,12 @@ class Response(db.Model):
 
     @property
     def reference(self) -> str:
-        return "/".join(p for p in (self.reply_number, self.reply_notation) if p)
+        return Response.reference_of(self.reply_number, self.reply_notation)
+
+    @staticmethod
+    def reference_of(number: str, notation: str) -> str:
+        """A reply's number and notation as a letter cites them: "13/UBND"."""
+        return "/".join(p for p in (number, notation) if p)
 
     @property
     def is_editable(self) -> bool:

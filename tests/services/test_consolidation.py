@@ -221,3 +221,49 @@ def test_each_page_of_the_workspace_is_the_slice_of_the_whole_list(app, monkeypa
     nothing = workspace.load_workspace(round_, workspace.Filters(section="999999"),
                                        general_label="Ý kiến chung")
     assert nothing.shown == 0 and nothing.sections == []
+
+
+def test_the_workspace_shows_each_comment_as_its_objects_say(world):
+    """The page's comments are read as plain values (consolidation.shown): each says what
+    the comment, its answer, its agency and its disposition say — the group a disposition
+    answers, who drafted and who approved it — in the page's order."""
+    from commentflow.consolidation import workspace
+
+    round_, staff, leader = world
+    [group] = services.suggested_groups(round_)
+    services.group(round_, group, actor=staff, now=_now())
+    grouped = services.decide(round_, group, DispositionKind.ACCEPTED, "Tiếp thu.",
+                              actor=staff, now=_now())
+    services.approve(round_, [grouped.id], actor=leader, now=_now())
+    db.session.commit()
+
+    view = workspace.load_workspace(round_, workspace.Filters(), general_label="Ý kiến chung")
+    shown = [c for _entry, comments in view.sections for c in comments]
+    assert [c.id for c in shown] == [c.id for c in comment_lines(round_.id)]
+    db.session.expire_all()
+    for comment in shown:
+        stored = db.session.get(Comment, comment.id)
+        assert (comment.response_id, comment.section_id, comment.text,
+                comment.proposed_wording, comment.reason) == (
+            stored.response_id, stored.section_id, stored.text, stored.proposed_wording,
+            stored.reason)
+        assert comment.agency_id == stored.response.recipient.agency_id
+        assert comment.agency_name == stored.response.recipient.agency.name
+        assert comment.reference == stored.response.reference != ""
+        assert comment.answered_ids == tuple(c.id for c in stored.answered_together)
+        if stored.disposition is None:
+            assert comment.disposition is None and comment.disposition_id is None
+            continue
+        disposition, kept_one = stored.disposition, comment.disposition
+        assert (kept_one.id, kept_one.kind, kept_one.text, kept_one.drafted_at,
+                kept_one.approved_at) == (disposition.id, disposition.kind, disposition.text,
+                                          disposition.drafted_at, disposition.approved_at)
+        assert (kept_one.is_group, kept_one.is_decided, kept_one.is_approved,
+                kept_one.awaits_approval) == (disposition.is_group, disposition.is_decided,
+                                              disposition.is_approved,
+                                              disposition.awaits_approval)
+        assert (kept_one.drafted_by, kept_one.approved_by) == (staff.full_name,
+                                                               leader.full_name)
+    assert sum(1 for c in shown if c.disposition and c.disposition.is_group) == 3
+    assert sum(1 for c in shown if c.disposition is None) == 1
+    assert view.awaiting_approval == []

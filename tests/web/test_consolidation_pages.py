@@ -320,3 +320,43 @@ def test_long_filter_lists_come_apart_from_the_page(app, login_as):
     other = client.get(f"/rounds/{rid}/consolidation/?agency={stranger.id}").get_data(
         as_text=True)
     assert "Sở Ngoại vụ" not in other and "Đang hiện: 0" in other
+
+
+def test_the_kept_outline_and_charts_follow_the_language_and_the_decisions(app, login_as):
+    """The outline, the section names and the charts are kept per consolidation revision
+    and language: another language's view gets its own words, and a decision shows at once
+    in the outline's and the chart's counts."""
+    office = make_agency(name="Sở Y tế")
+    staff = make_user(roles=(Role.LEAD_STAFF,), agency=office)
+    round_ = make_round(staff, [make_agency(name="UBND xã Tân Hiệp")], open_=True)
+    record_paper_reply(round_.recipients[0], ReplyLetter("7", "UBND", date(2024, 7, 8)),
+                       [CommentData("Đề nghị nêu căn cứ pháp lý mới.", None)],  # general
+                       actor=staff, now=datetime.now(UTC))
+    db.session.commit()
+    rid, comment_id = round_.id, db.session.scalar(select(Comment.id))
+    client = login_as(staff)
+    outline = '<a href="/rounds/%d/consolidation/?section=general">%s</a></td><td>1</td><td>%d</td>'
+
+    vietnamese = client.get(f"/rounds/{rid}/consolidation/").get_data(as_text=True)
+    assert outline % (rid, "Ý kiến chung / Vấn đề khác", 1) in vietnamese
+    assert "Số ý kiến theo từng mục của dự thảo" in vietnamese
+    token = csrf_token_from(client.get("/"))
+    client.post("/language/en", data={"csrf_token": token})
+    english = client.get(f"/rounds/{rid}/consolidation/").get_data(as_text=True)
+    assert outline % (rid, "General comments / other matters", 1) in english
+    assert "Comments on each section of the draft" in english
+    assert "Vấn đề khác" not in english
+    client.post("/language/vi", data={"csrf_token": token})
+
+    client.post(f"/rounds/{rid}/consolidation/decide", data={
+        "csrf_token": token, "comment_ids": [str(comment_id)], "kind": "accepted",
+        "text": "Tiếp thu."})
+    leader = make_user(roles=(Role.LEADER,), agency=office)
+    db.session.commit()
+    boss = login_as(leader, test_client=app.test_client())
+    boss.post(f"/rounds/{rid}/consolidation/approve", data={
+        "csrf_token": csrf_token_from(boss.get("/")),
+        "disposition_ids": [str(db.session.scalar(select(Disposition.id)))]})
+    after = client.get(f"/rounds/{rid}/consolidation/").get_data(as_text=True)
+    assert outline % (rid, "Ý kiến chung / Vấn đề khác", 0) in after
+    assert "Tiếp thu: 1" in after  # the disposition chart's description
