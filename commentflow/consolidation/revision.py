@@ -113,6 +113,7 @@ def _executed(state) -> None:
 def _ended(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop("consolidation_unsure", None)
+        session.info.pop("consolidation_revisions", None)
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +136,13 @@ def kept(round_id: int, name: str, compute: Callable[[], object], *details) -> o
     which figure). The value must not be changed by the caller: it is shared."""
     if db.session.info.get("consolidation_unsure"):
         return compute()
-    revision, created_at = db.session.execute(_revision_statement(),
-                                              {"round_id": round_id}).one()
+    # Read once per transaction of the session (a view keeps several figures of a round):
+    # what the session sees of the round until it writes or ends.
+    seen = db.session.info.setdefault("consolidation_revisions", {})
+    if round_id not in seen:
+        seen[round_id] = tuple(db.session.execute(_revision_statement(),
+                                                  {"round_id": round_id}).one())
+    revision, created_at = seen[round_id]
     # The round's creation and the database are in the key too: a round id can come back
     # (SQLite reuses the highest id once its row is deleted; a restored or emptied database
     # starts again), and its revisions with it.
