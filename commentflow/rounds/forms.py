@@ -87,6 +87,9 @@ class AgencyExtendForm(ExtendForm):
     recipient_id = SelectField(_l("Cơ quan, đơn vị"), coerce=int,
                                validators=[DataRequired(REQUIRED)])
 
+    class Meta:
+        id_prefix = "one-"  #: shown beside ExtendForm, whose fields it repeats
+
 
 class AddRecipientsForm(Form):
     group_ids = MultiCheckboxField(_l("Các nhóm"), coerce=int)

@@ -30,13 +30,25 @@ BAD_TIME = _l("Giờ không hợp lệ (HH:MM, 24 giờ).")
 
 class _CleanText:
     """What is typed into a text field arrives NFC and without control characters (a
-    password is taken exactly as typed)."""
+    password is taken exactly as typed). Ids stay unique on a page of many forms: the CSRF
+    field has none (a page with a form per comment printed the same id a hundred times),
+    and a form shown beside another with the same fields gives its own an `id_prefix`, so
+    that each label names its own field."""
+
+    id_prefix = ""
 
     def bind_field(self, form, unbound_field, options):
         field_class = unbound_field.field_class
         if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
             options["filters"] = (_clean_input, *options.get("filters", ()))
+        if self.id_prefix and "id" not in unbound_field.kwargs:
+            options["id"] = self.id_prefix + options.get("prefix", "") + options["name"]
         return unbound_field.bind(form=form, **options)
+
+    def render_field(self, field, render_kw):
+        if field.type == "CSRFTokenField":
+            render_kw = {"id": False, **render_kw}
+        return super().render_field(field, render_kw)
 
 
 class Form(FlaskForm):
