@@ -66,8 +66,9 @@ def shown_comments(ids: list[int]) -> list[ShownComment]:
         select(Comment.id, Comment.response_id, Comment.section_id, Comment.text,
                Comment.proposed_wording, Comment.reason, RoundRecipient.agency_id, Agency.name,
                Response.reply_number, Response.reply_notation,
-               Disposition.id, Disposition.kind, Disposition.text, drafter.full_name,
-               Disposition.drafted_at, approver.full_name, Disposition.approved_at)
+               Disposition.id.label("disposition_id"), Disposition.kind, Disposition.text,
+               drafter.full_name, Disposition.drafted_at, approver.full_name,
+               Disposition.approved_at)
         .join(Response, Response.id == Comment.response_id)
         .join(RoundRecipient, RoundRecipient.id == Response.recipient_id)
         .join(Agency, Agency.id == RoundRecipient.agency_id)
@@ -76,7 +77,7 @@ def shown_comments(ids: list[int]) -> list[ShownComment]:
         .outerjoin(approver, approver.id == Disposition.approved_by_id)
         .where(Comment.id.in_(ids))).all()
     members: dict[int, list[int]] = {}
-    disposition_ids = {row[10] for row in rows if row[10] is not None}
+    disposition_ids = {row.disposition_id for row in rows if row.disposition_id is not None}
     if disposition_ids:
         for comment_id, disposition_id in db.session.execute(
                 select(Comment.id, Comment.disposition_id)
