@@ -10,10 +10,14 @@ timeout = 120
 # CPU). Nothing in the app connects to the database at import; post_fork makes sure no
 # connection is ever shared. A new release therefore needs a restart, not a HUP.
 preload_app = True
-# A worker is replaced after about a thousand requests, jittered so that they do not all
-# restart together.
-max_requests = 1000
-max_requests_jitter = 100
+# A worker is replaced after about ten thousand requests, jittered so that they do not all
+# restart together: a net for slow leaks only, since a worker that sent a large export is
+# replaced at once (post_request). Replaced every thousand, a busy worker restarted every
+# few seconds, each time with a new database connection, a new listener for its session copy
+# and that copy empty: `/csrf-token` served 0.26-0.28 of hello against 0.31-0.32, the
+# autosave 0.070 against 0.078 (bench/pages.py, docs/performance.md).
+max_requests = 10000
+max_requests_jitter = 1000
 
 
 def post_fork(_server, _worker):
