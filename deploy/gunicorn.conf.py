@@ -33,7 +33,7 @@ def post_fork(_server, _worker):
 def post_request(worker, _req, environ, _resp):
     """A worker that has just sent a large export finishes and exits; the master forks a
     fresh one at once. The export's heap (30 MB or so that glibc and libxml2 keep,
-    fragmented) leaves with it instead of staying until the thousandth request."""
+    fragmented) leaves with it instead of staying until the worker's periodic replacement."""
     if environ.get(RETIRE_WORKER):
         worker.log.info("Replacing the worker after a large export.")
         worker.alive = False
