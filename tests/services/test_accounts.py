@@ -122,6 +122,36 @@ def test_a_hundred_failures_an_hour_lock_the_account(app):
                         now=start + timedelta(minutes=61), zone=ZONE) is user
 
 
+def test_each_window_counts_and_dates_only_its_own_failures_in_one_statement(app):
+    """The four limits are read together; older failures must not leak into the minute's
+    count or into the minute's wait."""
+    from sqlalchemy import event
+
+    user = make_user()
+    db.session.commit()
+    start = now_utc()
+    _fail(user.username, start - timedelta(minutes=30), times=4)
+    _fail(user.username, start - timedelta(seconds=10), times=4)
+    # Eight failures in the hour, four in the minute: under both limits.
+    assert authenticate(user.username, DEFAULT_PASSWORD, now=start, zone=ZONE) is user
+    db.session.commit()
+    _fail(user.username, start, times=1)
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        with pytest.raises(LoginThrottled) as caught:
+            authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(seconds=1),
+                         remote_addr="203.0.113.7", zone=ZONE)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    # The wait runs from the oldest failure of the minute (10 s before), not of the hour.
+    assert 48 <= caught.value.retry_after <= 52
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")
+             and "login_attempts" in s]
+    assert len(reads) == 1, reads
+
+
 def test_throttle_holds_across_two_app_instances_sharing_one_database(app, app_factory):
     user = make_user()
     db.session.commit()
