@@ -22,6 +22,7 @@ from commentflow.accounts.sessions import (
     open_session,
 )
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.pool import keep_plans
 from commentflow.extensions import db
@@ -49,7 +50,8 @@ def login():
                                 remote_addr=request.remote_addr)
             open_session(user, remember=form.remember.data, now=now,
                          remote_addr=request.remote_addr)
-            db.session.commit()
+            with loaded_after_commit(db.session):  # login_user reads the user just written
+                db.session.commit()
         except LoginThrottled as refusal:
             db.session.rollback()
             flash(refusal.message, "error")

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from commentflow.core.clock import configured_zone, now_utc
+from commentflow.core.db import loaded_after_commit
 from commentflow.core.pool import keep_plans
 from commentflow.drafts.converting import as_requested
 from commentflow.drafts.models import DraftVersion
@@ -39,10 +40,11 @@ def index():
 @login_required
 def show(round_id: int):
     round_, recipient = services.get_round_for_recipient(round_id, viewer=current_user)
-    # Saved on the first opening only: a commit on every view expired what the page had
-    # loaded, and the page then read the round, its drafts and sections again.
+    # Saved on the first opening only, and what the page has loaded (the round, its drafts,
+    # the signed-in user) is kept, not read again after the commit.
     if services.mark_opened(recipient, current_user, now=now_utc()):
-        db.session.commit()
+        with loaded_after_commit(db.session):
+            db.session.commit()
     documents = [(v, shown_sections(v)) for v in round_.versions]
     return render_template("rounds/received.html", round_=round_, recipient=recipient,
                            now=now_utc(), documents=documents,

@@ -124,7 +124,10 @@ def run_action(action: Callable[[], object], success: str | Callable[[object], s
         db.session.rollback()
         flash(error.message, "error")
         return None
-    commit_if_written()
+    # What the action loaded stays as it was written: the message, the redirect's address
+    # and the signed-in user (asked for by the response's headers) read no row again.
+    with loaded_after_commit(db.session):
+        commit_if_written()
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")

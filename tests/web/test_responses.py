@@ -462,3 +462,44 @@ def test_an_agreement_sent_while_the_deadline_is_extended_waits_instead_of_deadl
     sent = db.session.scalars(select(Response).where(
         Response.recipient_id == recipient_id)).one()
     assert sent.state is ResponseState.SUBMITTED
+
+
+def _rows_read_again(request) -> tuple[object, list[str]]:
+    """Run one request; return its response and the statements that read a row by its key
+    after the request's last write (the reload of an object its commit expired)."""
+    from sqlalchemy import event
+
+    seen = []
+
+    def listener(_conn, _cursor, statement, _params, context, _many):
+        seen.append((statement, set(context.compiled.binds) if context.compiled else set()))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        response = request()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    writes = [n for n, (statement, _binds) in enumerate(seen)
+              if statement.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert writes, "the request wrote nothing"
+    return response, [statement for statement, binds in seen[writes[-1]:] if "pk_1" in binds]
+
+
+def test_a_first_opening_and_a_button_read_nothing_again_after_their_commit(
+        app, login_as, world):
+    """A commit expired every row the request had loaded: a request's first opening then
+    read its round and drafts again for the page, and every button's redirect read the
+    signed-in user again (two statements) for its headers."""
+    rid = world["round"].id
+    leader = _client(app, login_as, world["leader"])
+    page, again = _rows_read_again(lambda: leader.get(f"/inbox/{rid}"))
+    assert page.status_code == 200 and "Soạn ý kiến theo từng mục" in page.get_data(as_text=True)
+    assert again == []
+    token = csrf_token_from(page)
+    _comment(_client(app, login_as, world["staff"]), world, "I.1.a", "Đề nghị làm rõ")
+    sent, again = _rows_read_again(lambda: leader.post(f"/inbox/{rid}/submit", data={
+        "csrf_token": token, "reply_number": "15", "reply_notation": "STC-NS",
+        "reply_date": "2024-07-08"}))
+    assert sent.status_code == 302 and again == []
+    db.session.rollback()
+    assert db.session.scalar(select(Response.reply_number)) == "15"
