@@ -1,4 +1,6 @@
-"""Benchmarks (run as scripts); the setup they share: a migrated throwaway database."""
+"""Benchmarks (run as scripts); what they share: a migrated throwaway database, the sample
+round, the CPU time of a process tree."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +38,23 @@ def migrated_database(cluster, name: str, **extra_env: str) -> tuple[str, dict]:
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     return url, env
+
+
+def cpu_seconds(master: int) -> float:
+    """User + system time of a gunicorn master, its live workers and its reaped ones."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid):
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    master_fields = fields(master)
+    total = sum(int(master_fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
+    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
+                              text=True).stdout.split()
+    for child in children:
+        try:
+            child_fields = fields(child)
+        except FileNotFoundError:
+            continue
+        total += int(child_fields[11]) + int(child_fields[12])
+    return total / tick

@@ -30,9 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import migrated_database, open_sample_round  # noqa: E402
+from bench import cpu_seconds, migrated_database, open_sample_round  # noqa: E402
 from bench.deadline_rush import start_gunicorn  # noqa: E402
-from bench.pages import cpu_seconds  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

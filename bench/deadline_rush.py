@@ -5,12 +5,17 @@ seeds 200 agencies each with one user and an open round addressed to all of them
 lets every agency log in at once, open the draft, save comments on sections (the autosave
 requests, each after 2–6 s of typing) and submit.
 Prints requests per second, p50/p95/p99 latency of comment saves, errors, and counts every
-acknowledged comment back from the database. With --kill-workers, a gunicorn worker is
-killed every 10 s while the rush goes on.
+acknowledged comment back from the database; and where the CPU went while the rush ran
+(gunicorn, PostgreSQL, the clients: seconds, and milliseconds per agency). With
+--cpu-by-request the app is served by bench/request_cpu.py, and the workers' CPU is printed
+by kind of request, with the requests per second and the mean wait Little's law gives for
+clients that never pause. With --kill-workers, a gunicorn worker is killed every 10 s while
+the rush goes on.
 
 Targets (issue 5): no errors, no acknowledged comment lost, at least 20 saves/s with p95
 under 500 ms on this 2-core machine. Run:
     .venv/bin/python bench/deadline_rush.py [--agencies 200] [--comments 5] [--kill-workers]
+        [--think-min 0 --think-max 0] [--cpu-by-request]
 """
 import argparse
 import http.cookiejar
@@ -18,10 +23,12 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -32,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import migrated_database, open_sample_round  # noqa: E402
+from bench import cpu_seconds, migrated_database, open_sample_round  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PASSWORD = "mat-khau-thu-tai-1"
@@ -182,6 +189,19 @@ def count_comments(url: str) -> int:
         return conn.execute("SELECT count(*) FROM comments WHERE deleted_at IS NULL").fetchone()[0]
 
 
+def read_totals(folder: Path) -> dict[str, tuple[int, float]]:
+    """{kind of request: (requests, CPU seconds)} over the files bench/request_cpu.py wrote,
+    one per worker, most CPU first."""
+    totals: dict[str, list] = {}
+    for path in folder.glob("*.json"):
+        for kind, (count, seconds) in json.loads(path.read_text()).items():
+            total = totals.setdefault(kind, [0, 0.0])
+            total[0] += count
+            total[1] += seconds
+    return dict(sorted(((kind, (count, seconds)) for kind, (count, seconds) in totals.items()),
+                       key=lambda item: -item[1][1]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--agencies", type=int, default=200)
@@ -191,30 +211,47 @@ def main() -> None:
     parser.add_argument("--think-min", type=float, default=2.0,
                         help="seconds of typing before each autosave, at least")
     parser.add_argument("--think-max", type=float, default=6.0)
+    parser.add_argument("--cpu-by-request", action="store_true",
+                        help="serve bench.request_cpu:app and print the workers' CPU by kind "
+                             "of request (a worker killed by --kill-workers is not counted)")
     args = parser.parse_args()
 
     cluster = ThrowawayCluster(find_pg_bin()).start()
     gunicorn = None
+    cpu_folder = Path(tempfile.mkdtemp(prefix="rush-cpu-"))
     try:
         url, env = migrated_database(cluster, "rush",
                                      COMMENTFLOW_PASSWORD_METHOD="pbkdf2:sha256:1000")
         round_id, sections = seed(url, args.agencies)
         port = _free_port()
-        gunicorn, base = start_gunicorn(env, port, args.workers)
+        module = "app:app"
+        if args.cpu_by_request:
+            env, module = {**env, "COMMENTFLOW_BENCH_CPU_DIR": str(cpu_folder)}, \
+                "bench.request_cpu:app"
+        gunicorn, base = start_gunicorn(env, port, args.workers, module)
         results = {"latencies": [], "acknowledged": 0, "errors": [], "submitted": 0}
         lock, stop, killed = threading.Lock(), threading.Event(), []
         if args.kill_workers:
             threading.Thread(target=killer, args=(gunicorn.pid, stop, killed),
                              daemon=True).start()
+        postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
+        server_before, database_before = cpu_seconds(gunicorn.pid), cpu_seconds(postmaster)
+        client_before = time.process_time()
         started = time.perf_counter()
         rush(base, round_id, sections, args.agencies, args.comments, results, lock,
              (args.think_min, args.think_max))
         duration = time.perf_counter() - started
+        cpu = {"server": cpu_seconds(gunicorn.pid) - server_before,
+               "database": cpu_seconds(postmaster) - database_before,
+               "client": time.process_time() - client_before}
         stop.set()
+        gunicorn.terminate()
+        gunicorn.wait(timeout=20)
+        gunicorn = None
         stored = count_comments(url)
         latencies = sorted(results["latencies"])
         quantiles = statistics.quantiles(latencies, n=100)
-        print(json.dumps({
+        report = {
             "agencies": args.agencies, "gunicorn_workers": args.workers,
             "think_seconds": [args.think_min, args.think_max],
             "workers_killed": len(killed), "comment_saves": len(latencies),
@@ -225,12 +262,30 @@ def main() -> None:
             "error_statuses": sorted(set(results["errors"])),
             "acknowledged": results["acknowledged"], "in_database": stored,
             "acknowledged_but_lost": max(results["acknowledged"] - stored, 0),
-            "submissions": results["submitted"]}, indent=1))
+            "submissions": results["submitted"],
+            # Where the two cores went while the rush ran (seconds of CPU), and per agency.
+            "cpu_seconds": {name: round(value, 2) for name, value in cpu.items()},
+            "cpu_ms_per_agency": round(sum(cpu.values()) * 1000 / args.agencies, 1)}
+        if args.cpu_by_request:
+            totals = read_totals(cpu_folder)
+            requests = sum(count for count, _seconds in totals.values())
+            report["requests"] = requests
+            report["requests_per_second"] = round(requests / duration, 1)
+            # Little's law: with every client waiting on a request, the mean time in the
+            # system is the number of clients over the requests served per second.
+            report["mean_wait_by_littles_law_ms"] = round(args.agencies / requests * duration
+                                                          * 1000)
+            report["cpu_by_request"] = {
+                kind: {"requests": count, "cpu_ms_each": round(seconds * 1000 / count, 2),
+                       "share": round(seconds / sum(s for _c, s in totals.values()), 3)}
+                for kind, (count, seconds) in totals.items()}
+        print(json.dumps(report, indent=1))
     finally:
         if gunicorn is not None:
             gunicorn.terminate()
             gunicorn.wait(timeout=20)
         cluster.stop()
+        shutil.rmtree(cpu_folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import migrated_database  # noqa: E402
+from bench import cpu_seconds, migrated_database  # noqa: E402
 from bench.consolidation import seed as seed_consolidation  # noqa: E402
 from bench.deadline_rush import PASSWORD, Agent, start_gunicorn  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
@@ -110,26 +110,6 @@ def seed(url: str) -> dict:
         db.session.commit()
         return {"large": large_round, "drafting": rounds[0].id, "autosave": rounds[1].id,
                 "sections": sections, "autosave_section": autosave_sections[5]}
-
-
-def cpu_seconds(master: int) -> float:
-    """User + system time of a gunicorn master, its live workers and its reaped ones."""
-    tick = os.sysconf("SC_CLK_TCK")
-
-    def fields(pid):
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    master_fields = fields(master)
-    total = sum(int(master_fields[i]) for i in (11, 12, 13, 14))  # utime stime cutime cstime
-    children = subprocess.run(["pgrep", "-P", str(master)], capture_output=True,
-                              text=True).stdout.split()
-    for child in children:
-        try:
-            child_fields = fields(child)
-        except FileNotFoundError:
-            continue
-        total += int(child_fields[11]) + int(child_fields[12])
-    return total / tick
 
 
 def load(wrk: str, url: str, seconds: int, master: int, cookie: str = "",
