@@ -70,6 +70,10 @@ def run_exchange(app: Flask) -> dict:
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
+    # APScheduler logs two lines for every run of every job (draft imports run every two
+    # seconds): a terminal full of them hid the web server's own lines. What goes wrong is
+    # still logged: a job's exception, a missed or skipped run.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone="UTC")
     scheduler.add_job(run_sweep, "interval", seconds=SWEEP_SECONDS, args=[app],
                       id="reminders.sweep", max_instances=1, coalesce=True,

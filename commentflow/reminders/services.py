@@ -124,7 +124,9 @@ def sweep(*, now: datetime, zone: str) -> dict:
     sent = [key for key in created if context[key][2]]
     _notify(sent, context, rounds, now=now, zone=zone)
     counts = {"sent": len(sent), "skipped": len(created) - len(sent)}
-    log.info("reminder sweep at %s: %s", now.isoformat(), counts)
+    # A sweep that did nothing (most minutes) is not worth a line in the operator's log.
+    log.log(logging.INFO if created else logging.DEBUG, "reminder sweep at %s: %s",
+            now.isoformat(), counts)
     return counts
 
 

@@ -70,6 +70,58 @@ def test_walk_through_the_schedule(round_world):
     assert mails == 3 + 2 * 2 + 2 * 2  # before_3 ×3 staff; last day and overdue ×2 people ×2
 
 
+def test_the_log_tells_what_a_sweep_did_and_keeps_quiet_otherwise(round_world, caplog):
+    """The scheduler sweeps every minute: an idle minute writes nothing an operator reads."""
+    import logging
+
+    _round, deadline, _agencies, _staff, _leaders = round_world
+    before_3 = _local(deadline, 3, 8)
+    with caplog.at_level(logging.INFO, logger="commentflow.reminders.services"):
+        sweep(now=before_3 - timedelta(minutes=1), zone=ZONE)
+        assert not [r for r in caplog.records if r.levelno >= logging.INFO]
+        sweep(now=before_3 + timedelta(minutes=1), zone=ZONE)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO] == [
+        f"reminder sweep at {(before_3 + timedelta(minutes=1)).isoformat()}: "
+        "{'sent': 3, 'skipped': 0}"]
+
+
+def test_the_scheduler_logs_failures_not_every_run(app, caplog):
+    """Draft imports run every two seconds: APScheduler's two lines a run filled the terminal
+    of `make run`; a job that raises is still logged."""
+    import logging
+    import threading
+
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from commentflow.scheduler import build_scheduler
+
+    build_scheduler(app)  # sets the levels the jobs below run under
+    ran = threading.Event()
+
+    def fine():
+        ran.set()
+
+    def broken():
+        raise RuntimeError("hỏng")
+
+    scheduler = BackgroundScheduler(timezone="UTC")
+    with caplog.at_level(logging.INFO):  # as the app's logging.basicConfig sets it
+        scheduler.add_job(fine, id="fine")
+        scheduler.add_job(broken, id="broken")
+        scheduler.start()
+        try:
+            assert ran.wait(10)
+            for _ in range(100):
+                if any(r.levelno >= logging.ERROR for r in caplog.records):
+                    break
+                threading.Event().wait(0.05)
+        finally:
+            scheduler.shutdown(wait=True)
+    executor = [r for r in caplog.records if r.name == "apscheduler.executors.default"]
+    assert [r.levelno for r in executor] == [logging.ERROR], [r.getMessage() for r in executor]
+    assert "broken" in executor[0].getMessage()
+
+
 def test_an_extension_moves_the_schedule(round_world):
     round_, deadline, agencies, staff, leaders = round_world
     lead = round_.created_by
