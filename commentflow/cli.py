@@ -43,8 +43,10 @@ def register_commands(app: Flask) -> None:
                                                 "(asks first).")
     @click.option("--yes", is_flag=True, help="Do not ask before --reset erases the data.")
     def demo(password, reset, yes):
-        """Load the Kiên Giang demo province into an empty database and print its logins.
+        """Load the demo province into an empty database and print its logins.
 
+        The province as it is today (An Giang), with the 2024 Kiên Giang agencies of công
+        văn 2159/SYT-TCCB kept as history, merged into their successors.
         A database that has users is never changed (passwords someone changed stay); with
         --reset everything is erased first, after confirmation."""
         if has_data() and not reset:

@@ -43,7 +43,7 @@ def _open_sample_round() -> None:
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
     version = db.session.scalar(select(DraftVersion))
     data = RoundData(subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP",
-                     place="Kiên Giang", letter_date=local_today(now_utc(), "Asia/Ho_Chi_Minh"),
+                     place="An Giang", letter_date=local_today(now_utc(), "Asia/Ho_Chi_Minh"),
                      # "trước 00:00 ngày …" eight days on, as the round form sets it
                      deadline_at=local_to_utc(local_today(now_utc(), "Asia/Ho_Chi_Minh")
                                               + timedelta(days=8), time(0, 0),
@@ -70,11 +70,11 @@ def _answers(round_, lead) -> None:
     from commentflow.responses.services import CommentData, ReplyLetter, record_paper_reply
 
     sections = {s.key: s for s in round_.versions[0].sections}
-    same = "Đề nghị bổ sung cơ chế phối hợp giữa Sở Y tế và UBND cấp huyện."
+    same = "Đề nghị bổ sung cơ chế phối hợp giữa Sở Y tế và UBND cấp xã."
     answers = {"STC": [CommentData("Đề nghị làm rõ nguồn kinh phí thực hiện.",
                                    sections["I.1.a"].id)],
-               "UBND-AB": [CommentData(same, sections["III.2.a"].id)],
-               "UBND-CT": [CommentData(same, sections["III.2.a"].id),
+               "UBND-PRG": [CommentData(same, sections["III.2.a"].id)],
+               "UBND-PLX": [CommentData(same, sections["III.2.a"].id),
                            CommentData("Thống nhất với các nội dung còn lại.")]}
     codes = {a.id: a.code for a in db.session.scalars(select(Agency))}
     for number, recipient in enumerate(round_.recipients, start=1):

@@ -1,40 +1,69 @@
-"""The demo directory, taken from the recipients of công văn 2159/SYT-TCCB (Sở Y tế Kiên Giang)."""
+"""The demo directory: a province as it is today (two-level local government since 1/7/2025),
+with the agencies of công văn 2159/SYT-TCCB (Sở Y tế Kiên Giang, 2024) kept as history.
+
+Kiên Giang was merged into An Giang on 1/7/2025, its districts abolished and their communes
+and wards merged into commune-level units; Sở Kế hoạch và Đầu tư went into Sở Tài chính and
+Sở Lao động - Thương binh và Xã hội into Sở Nội vụ on 1/3/2025. The merged agencies stay in
+the directory, inactive and pointing to their successors, as an administrator would keep
+them: rounds and reports of before still name them, and they are no longer offered.
+"""
+from datetime import date
+
 from commentflow.core.roles import Role
 from commentflow.directory.models import AgencyKind as K
 
-#: (name, short name) in the order the letter's "Kính gửi" lists them.
+#: (name, short name) in the order letters' "Kính gửi" lists them.
 GROUPS = [
     ("Các sở, ban, ngành cấp tỉnh", "Sở, ban, ngành"),
-    ("Ủy ban nhân dân các huyện, thành phố", "UBND cấp huyện"),
+    ("Ủy ban nhân dân các xã, phường, đặc khu", "UBND cấp xã"),
     ("Các phòng chuyên môn và tương đương thuộc Sở Y tế", "Phòng chuyên môn"),
     ("Các cơ quan, đơn vị trực thuộc Sở Y tế", "Đơn vị trực thuộc"),
 ]
 
-#: (code, name, kind, parent code, group index or None)
+#: (code, name, kind, parent code, group index or None), in protocol order.
 AGENCIES = [
-    ("UBND", "Ủy ban nhân dân tỉnh Kiên Giang", K.PROVINCIAL_BODY, None, None),
+    ("UBND", "Ủy ban nhân dân tỉnh An Giang", K.PROVINCIAL_BODY, None, None),
     ("SYT", "Sở Y tế", K.DEPARTMENT, "UBND", None),
     ("TCCB", "Phòng Tổ chức cán bộ", K.INTERNAL_UNIT, "SYT", None),
     ("STC", "Sở Tài chính", K.DEPARTMENT, "UBND", 0),
-    ("SKHDT", "Sở Kế hoạch và Đầu tư", K.DEPARTMENT, "UBND", 0),
     ("SNV", "Sở Nội vụ", K.DEPARTMENT, "UBND", 0),
     ("STP", "Sở Tư pháp", K.DEPARTMENT, "UBND", 0),
     ("SGDDT", "Sở Giáo dục và Đào tạo", K.DEPARTMENT, "UBND", 0),
-    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", K.DEPARTMENT, "UBND", 0),
-    ("BHXH", "Bảo hiểm xã hội tỉnh", K.DEPARTMENT, None, 0),
-    ("UBND-RG", "Ủy ban nhân dân thành phố Rạch Giá", K.DISTRICT, "UBND", 1),
-    ("UBND-PQ", "Ủy ban nhân dân thành phố Phú Quốc", K.DISTRICT, "UBND", 1),
-    ("UBND-CT", "Ủy ban nhân dân huyện Châu Thành", K.DISTRICT, "UBND", 1),
-    ("UBND-AB", "Ủy ban nhân dân huyện An Biên", K.DISTRICT, "UBND", 1),
-    ("UBND-KL", "Ủy ban nhân dân huyện Kiên Lương", K.DISTRICT, "UBND", 1),
+    ("SNNMT", "Sở Nông nghiệp và Môi trường", K.DEPARTMENT, "UBND", 0),
+    ("SCT", "Sở Công Thương", K.DEPARTMENT, "UBND", 0),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", K.DEPARTMENT, "UBND", 0),
+    ("SDTTG", "Sở Dân tộc và Tôn giáo", K.DEPARTMENT, "UBND", 0),
+    ("UBND-PRG", "Ủy ban nhân dân phường Rạch Giá", K.COMMUNE, "UBND", 1),
+    ("UBND-PLX", "Ủy ban nhân dân phường Long Xuyên", K.COMMUNE, "UBND", 1),
+    ("UBND-PCD", "Ủy ban nhân dân phường Châu Đốc", K.COMMUNE, "UBND", 1),
+    ("UBND-DKPQ", "Ủy ban nhân dân đặc khu Phú Quốc", K.COMMUNE, "UBND", 1),
+    ("UBND-DKKH", "Ủy ban nhân dân đặc khu Kiên Hải", K.COMMUNE, "UBND", 1),
+    ("UBND-DKTC", "Ủy ban nhân dân đặc khu Thổ Châu", K.COMMUNE, "UBND", 1),
     ("VP-SYT", "Văn phòng Sở Y tế", K.INTERNAL_UNIT, "SYT", 2),
     ("KHTC", "Phòng Kế hoạch - Tài chính", K.INTERNAL_UNIT, "SYT", 2),
     ("NVY", "Phòng Nghiệp vụ Y", K.INTERNAL_UNIT, "SYT", 2),
     ("NVD", "Phòng Nghiệp vụ Dược", K.INTERNAL_UNIT, "SYT", 2),
-    ("TTRA-SYT", "Thanh tra Sở Y tế", K.INTERNAL_UNIT, "SYT", 2),
     ("CDC", "Trung tâm Kiểm soát bệnh tật tỉnh", K.AFFILIATED_UNIT, "SYT", 3),
-    ("BVDK", "Bệnh viện Đa khoa tỉnh Kiên Giang", K.AFFILIATED_UNIT, "SYT", 3),
-    ("TTYT-CT", "Trung tâm Y tế huyện Châu Thành", K.AFFILIATED_UNIT, "SYT", 3),
+    ("BVDK", "Bệnh viện Đa khoa Trung tâm An Giang", K.AFFILIATED_UNIT, "SYT", 3),
+    # History: the bodies công văn 2159/SYT-TCCB (2024) was addressed from and to.
+    ("UBND-KG", "Ủy ban nhân dân tỉnh Kiên Giang", K.PROVINCIAL_BODY, None, None),
+    ("SYT-KG", "Sở Y tế tỉnh Kiên Giang", K.DEPARTMENT, "UBND-KG", None),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư", K.DEPARTMENT, "UBND-KG", None),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội", K.DEPARTMENT, "UBND-KG", None),
+    ("UBND-RG", "Ủy ban nhân dân thành phố Rạch Giá", K.DISTRICT, "UBND-KG", None),
+    ("UBND-PQ", "Ủy ban nhân dân thành phố Phú Quốc", K.DISTRICT, "UBND-KG", None),
+    ("UBND-KH", "Ủy ban nhân dân huyện Kiên Hải", K.DISTRICT, "UBND-KG", None),
+]
+
+#: (code, successor's code, from): merged into, or succeeded by, the successor that day.
+SUCCESSIONS = [
+    ("SKHDT", "STC", date(2025, 3, 1)),
+    ("SLDTBXH", "SNV", date(2025, 3, 1)),
+    ("UBND-KG", "UBND", date(2025, 7, 1)),
+    ("SYT-KG", "SYT", date(2025, 7, 1)),
+    ("UBND-RG", "UBND-PRG", date(2025, 7, 1)),
+    ("UBND-PQ", "UBND-DKPQ", date(2025, 7, 1)),
+    ("UBND-KH", "UBND-DKKH", date(2025, 7, 1)),
 ]
 
 #: (username, full name, position, agency code, roles)

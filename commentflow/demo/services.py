@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from commentflow.accounts.models import User, UserRole
 from commentflow.accounts.passwords import hash_password
 from commentflow.accounts.services import UserData, create_user, reset_password
-from commentflow.demo.data import AGENCIES, GROUPS, USERS
+from commentflow.demo.data import AGENCIES, GROUPS, SUCCESSIONS, USERS
 from commentflow.directory import services as directory
 from commentflow.directory.models import Agency
 from commentflow.drafts.models import Draft
@@ -43,6 +43,10 @@ def _ensure_directory(now) -> dict[str, Agency]:
     for code, _name, _kind, parent, _group in AGENCIES:
         if parent:
             agencies[code].parent_id = agencies[parent].id
+    for code, successor, since in SUCCESSIONS:  # history: kept, no longer offered
+        agency = agencies[code]
+        agency.succeeded_by_id, agency.succeeded_on = agencies[successor].id, since
+        agency.is_active = False
     return agencies
 
 
@@ -104,7 +108,8 @@ def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]
 
 
 def _ensure_sample_draft(now) -> None:
-    """The Kiên Giang draft plan of công văn 2159/SYT-TCCB, uploaded by the lead office."""
+    """The draft plan of công văn 2159/SYT-TCCB (Kiên Giang, 2024), uploaded by the lead
+    office."""
 
 
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))

@@ -18,7 +18,7 @@ from commentflow.rounds.services import close_round
 from tests.browser.conftest import log_in
 from tests.browser.test_response_flows import _open_demo_round
 
-SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các huyện."
+SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các xã, phường."
 
 
 def _replies(app, round_id: int) -> None:
@@ -27,8 +27,8 @@ def _replies(app, round_id: int) -> None:
         lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
         sections = {s.key: s for s in round_.versions[0].sections}
         answers = {"STC": [CommentData("Đề nghị làm rõ nguồn kinh phí.", sections["I.1.a"].id)],
-                   "UBND-AB": [CommentData(SAME, sections["III.2.a"].id)],
-                   "UBND-CT": [CommentData(SAME, sections["III.2.a"].id)]}
+                   "UBND-PRG": [CommentData(SAME, sections["III.2.a"].id)],
+                   "UBND-PLX": [CommentData(SAME, sections["III.2.a"].id)]}
         codes = {a.id: a.code for a in db.session.scalars(select(Agency))}
         for recipient in round_.recipients:
             comments = answers.get(codes[recipient.agency_id])

@@ -11,10 +11,13 @@ def test_admin_logs_in_and_opens_every_admin_page(page, live_server):
     expect(page.locator("h1")).to_contain_text("Xin chào, Quản trị hệ thống")
     page.click("nav >> text=Cơ quan, đơn vị")
     expect(page.locator("#agencies")).to_contain_text("Sở Tài chính")
-    expect(page.locator("#agencies")).to_contain_text("Ủy ban nhân dân huyện Châu Thành")
-    page.fill("input[name=q]", "chau thanh")
+    expect(page.locator("#agencies")).to_contain_text("Ủy ban nhân dân đặc khu Phú Quốc")
+    page.fill("input[name=q]", "phu quoc")
     page.click("text=Lọc")
-    expect(page.locator("#agencies tbody tr")).to_have_count(2)  # UBND and TTYT Châu Thành
+    # Today's đặc khu, and the city it succeeded (kept as history, no longer a recipient).
+    expect(page.locator("#agencies tbody tr")).to_have_count(2)
+    expect(page.locator("#agencies tbody tr:has-text('thành phố Phú Quốc')")).to_contain_text(
+        "Đã sáp nhập vào Ủy ban nhân dân đặc khu Phú Quốc từ 01/07/2025")
     page.click("nav >> text=Nhóm nhận")
     expect(page.locator("#groups")).to_contain_text("Các sở, ban, ngành cấp tỉnh")
     page.click("nav >> text=Người dùng")

@@ -15,7 +15,7 @@ def test_lead_office_circulates_the_draft_and_an_agency_receives_it(page, live_s
                           "ngày 18/12/2023 của Chính phủ")
     page.fill("#letter_number", "2159")
     page.fill("#letter_notation", "SYT-TCCB")
-    page.fill("#place", "Kiên Giang")
+    page.fill("#place", "An Giang")
     page.fill("#letter_date", date.today().isoformat())
     page.fill("#signer_position", "Giám đốc")
     page.fill("#signer_name", "Hồ Văn Dũng")
@@ -23,7 +23,7 @@ def test_lead_office_circulates_the_draft_and_an_agency_receives_it(page, live_s
     page.fill("#body", "Nhằm tham mưu UBND tỉnh ban hành Kế hoạch thực hiện Nghị quyết số "
                        "218/NQ-CP, Sở Y tế đề nghị các cơ quan, đơn vị có ý kiến đóng góp.")
     page.fill("#deadline_date", (date.today() + timedelta(days=10)).isoformat())
-    for name in ("Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân các huyện, thành phố",
+    for name in ("Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân các xã, phường, đặc khu",
                  "Các phòng chuyên môn và tương đương thuộc Sở Y tế",
                  "Các cơ quan, đơn vị trực thuộc Sở Y tế"):
         page.get_by_label(name, exact=False).check()

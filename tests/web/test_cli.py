@@ -1,5 +1,6 @@
 """Command-line entry points: the demo province, the first administrator, drafts."""
 import json
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -7,7 +8,8 @@ from sqlalchemy import func, select
 from commentflow.accounts.models import Role, User
 from commentflow.accounts.passwords import hash_password
 from commentflow.core.clock import now_utc
-from commentflow.directory.models import Agency, AgencyGroup
+from commentflow.demo.data import AGENCIES
+from commentflow.directory.models import Agency, AgencyGroup, AgencyKind
 from commentflow.drafts.imports import start_import
 from commentflow.drafts.models import DraftImport
 from commentflow.drafts.reading import Limits
@@ -20,7 +22,7 @@ from tests.unit.test_version_alignment import NEW, OLD
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def test_demo_builds_the_kien_giang_province_and_prints_logins(app, runner):
+def test_demo_builds_todays_province_with_its_history_and_prints_logins(app, runner):
     result = runner.invoke(args=["demo", "--password", "mat-khau-demo-1"])
     assert result.exit_code == 0, result.output
     for username in ("admin", "trang.syt", "dung.syt", "minh.stc", "hoa.stc", "lan.stc"):
@@ -28,12 +30,23 @@ def test_demo_builds_the_kien_giang_province_and_prints_logins(app, runner):
     db.session.rollback()
     groups = db.session.scalars(select(AgencyGroup).order_by(AgencyGroup.display_order)).all()
     assert [g.name for g in groups] == [
-        "Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân các huyện, thành phố",
+        "Các sở, ban, ngành cấp tỉnh", "Ủy ban nhân dân các xã, phường, đặc khu",
         "Các phòng chuyên môn và tương đương thuộc Sở Y tế",
         "Các cơ quan, đơn vị trực thuộc Sở Y tế"]
-    assert sum(len(g.memberships) for g in groups) == 20
+    members = [m.agency for g in groups for m in g.memberships]
+    assert len(members) == 20
+    # Today's structure: every recipient active, no district level (since 1/7/2025).
+    assert all(a.is_active and a.kind != AgencyKind.DISTRICT for a in members)
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
     assert lead.agency.name == "Sở Y tế" and lead.roles == {Role.LEAD_STAFF}
+    assert lead.agency.parent.name == "Ủy ban nhân dân tỉnh An Giang"
+    # The 2024 letter's bodies are kept as history, each pointing to its successor.
+    by_code = {a.code: a for a in db.session.scalars(select(Agency))}
+    for old, new, since in (("UBND-KG", "Ủy ban nhân dân tỉnh An Giang", date(2025, 7, 1)),
+                            ("UBND-RG", "Ủy ban nhân dân phường Rạch Giá", date(2025, 7, 1)),
+                            ("SKHDT", "Sở Tài chính", date(2025, 3, 1))):
+        assert not by_code[old].is_active
+        assert (by_code[old].succeeded_by.name, by_code[old].succeeded_on) == (new, since)
 
 
 def _logs_in(app, username, password) -> bool:
@@ -68,7 +81,7 @@ def test_reset_asks_first_then_rebuilds_the_demo(app, runner):
                            input="y\n")
     assert result.exit_code == 0, result.output
     db.session.rollback()
-    assert db.session.scalar(select(func.count(Agency.id))) == 23
+    assert db.session.scalar(select(func.count(Agency.id))) == len(AGENCIES)  # built once
     assert _logs_in(app, "trang.syt", "mat-khau-demo-2")
 
 
