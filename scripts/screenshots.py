@@ -97,7 +97,7 @@ def main() -> None:
                       TestConfig.PASSWORD_METHOD})
     with app.app_context():
         db.create_all()
-        build_demo(now=now_utc(), password=PASSWORD)
+        build_demo(now=now_utc(), password=PASSWORD, with_round=False)  # its own round below
         _open_sample_round()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)

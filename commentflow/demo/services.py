@@ -1,5 +1,6 @@
 """Builds (or refreshes) the demo province and returns the demo users' credentials."""
 import secrets
+from datetime import time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -7,12 +8,16 @@ from sqlalchemy import select, text
 from commentflow.accounts.models import User, UserRole
 from commentflow.accounts.passwords import hash_password
 from commentflow.accounts.services import UserData, create_user, reset_password
+from commentflow.core.clock import configured_zone
+from commentflow.core.dates import local_to_utc, local_today
 from commentflow.demo.data import AGENCIES, GROUPS, SUCCESSIONS, USERS
 from commentflow.directory import services as directory
 from commentflow.directory.models import Agency
 from commentflow.drafts.models import Draft
 from commentflow.drafts.services import create_draft
 from commentflow.extensions import db
+from commentflow.rounds.models import Round
+from commentflow.rounds.services import RoundData, create_round, open_round
 
 SAMPLE_DRAFT = "du-thao-ke-hoach-218-kien-giang.docx"
 SAMPLE_TITLE = "Kế hoạch triển khai thực hiện Nghị quyết số 218/NQ-CP ngày 18/12/2023 của Chính phủ"
@@ -79,10 +84,13 @@ def erase_everything() -> None:
     db.session.expunge_all()  # nothing loaded before stands for a row that is gone
 
 
-def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]]:
+def build_demo(*, now, password: str | None = None,
+               with_round: bool = True) -> list[tuple[str, str, str]]:
     """The demo province in an empty database (or completed where a part is missing);
     returns each demo user's (login, password, who). Call it only where has_data() is
-    false or after erase_everything(): it sets the demo users' passwords."""
+    false or after erase_everything(): it sets the demo users' passwords. With `with_round`,
+    the lead office has already sent the sample draft for comments (so every demo user finds
+    work waiting); without it, the draft waits for its first round."""
     agencies = _ensure_directory(now)
     credentials = []
     admin_password = password or secrets.token_urlsafe(9)
@@ -104,6 +112,8 @@ def build_demo(*, now, password: str | None = None) -> list[tuple[str, str, str]
         credentials.append((username, user_password,
                             f"{full_name} — {position}, {agencies[code].name}"))
     _ensure_sample_draft(now)
+    if with_round:
+        _ensure_sample_round(now)
     return credentials
 
 
@@ -118,3 +128,29 @@ def _ensure_sample_draft(now) -> None:
     path = Path(__file__).with_name(SAMPLE_DRAFT)
     create_draft(SAMPLE_TITLE, path.read_bytes(), SAMPLE_DRAFT, actor=lead, now=now,
                  max_bytes=50 * 1024 * 1024)
+
+
+def _ensure_sample_round(now) -> None:
+    """The request for comments on the sample draft, sent today to the four groups and due
+    before 00:00 ten days on, as the round form sets a deadline; so that the agency's clerk
+    finds a letter to register, its leader one to assign, and the lead office a tracker."""
+    lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
+    if db.session.scalar(select(Round.id).where(Round.agency_id == lead.agency_id)):
+        return
+    zone = configured_zone()
+    today = local_today(now, zone)
+    draft = db.session.scalar(select(Draft).where(Draft.agency_id == lead.agency_id))
+    round_ = create_round(RoundData(
+        subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP ngày "
+                "18/12/2023 của Chính phủ",
+        place="An Giang", letter_date=today,
+        deadline_at=local_to_utc(today + timedelta(days=10), time(0, 0), zone),
+        signer_position="Giám đốc", signer_name="Hồ Văn Dũng", letter_number="2159",
+        letter_notation="SYT-TCCB", collecting_unit="Phòng Tổ chức cán bộ",
+        body="Nhằm tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện Nghị quyết số "
+             "218/NQ-CP ngày 18/12/2023 của Chính phủ, Sở Y tế đề nghị các cơ quan, đơn vị "
+             "có ý kiến đóng góp đối với dự thảo Kế hoạch (đính kèm).",
+        version_ids=[draft.latest_version.id],
+        group_ids=[group.id for group in directory.all_groups()]),
+        actor=lead, now=now, zone=zone)
+    open_round(round_, actor=lead, now=now, zone=zone)

@@ -14,6 +14,7 @@ from commentflow.drafts.imports import start_import
 from commentflow.drafts.models import DraftImport
 from commentflow.drafts.reading import Limits
 from commentflow.extensions import db
+from commentflow.rounds.models import Round, RoundState
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
 from tests.fixtures.office import auto_numbered, converted, typed_docx
@@ -49,6 +50,23 @@ def test_demo_builds_todays_province_with_its_history_and_prints_logins(app, run
         assert (by_code[old].succeeded_by.name, by_code[old].succeeded_on) == (new, since)
 
 
+def test_the_demo_has_a_round_waiting_for_every_agency(app, runner):
+    """Every demo user finds work: the lead office has sent the sample draft to the four
+    groups; the agency's clerk has the letter to register."""
+    runner.invoke(args=["demo", "--password", "mat-khau-demo-1"])
+    db.session.rollback()
+    round_ = db.session.scalar(select(Round))
+    assert round_.state == RoundState.OPEN and round_.reference == "2159/SYT-TCCB"
+    assert len(round_.recipients) == 20
+    clerk = app.test_client()
+    clerk.post("/login", data={"csrf_token": csrf_token_from(clerk.get("/login")),
+                               "username": "lan.stc", "password": "mat-khau-demo-1"})
+    inbox = clerk.get("/inbox/").get_data(as_text=True)
+    assert "2159/SYT-TCCB" in inbox and "Nghị quyết số 218/NQ-CP" in inbox
+    page = clerk.get(f"/inbox/{round_.id}").get_data(as_text=True)
+    assert '<button type="submit">Vào sổ</button>' in page  # the clerk's next step
+
+
 def _logs_in(app, username, password) -> bool:
     client = app.test_client()
     return client.post("/login", data={"csrf_token": csrf_token_from(client.get("/login")),
@@ -82,6 +100,7 @@ def test_reset_asks_first_then_rebuilds_the_demo(app, runner):
     assert result.exit_code == 0, result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count(Agency.id))) == len(AGENCIES)  # built once
+    assert db.session.scalar(select(func.count(Round.id))) == 1
     assert _logs_in(app, "trang.syt", "mat-khau-demo-2")
 
 
