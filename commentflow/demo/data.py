@@ -55,6 +55,20 @@ AGENCIES = [
     ("UBND-KH", "Ủy ban nhân dân huyện Kiên Hải", K.DISTRICT, "UBND-KG", None),
 ]
 
+#: Electronic agency codes (13 characters, QĐ 20/2020/QĐ-TTg: unit, level 3, level 2,
+#: province), made up in that form for the demo, so that its round can go out as an edXML
+#: package; the real ones come from each province's list. Merged bodies keep none.
+EDOC_CODES = {
+    "UBND": "000.00.00.H01", "SYT": "000.00.01.H01", "STC": "000.00.02.H01",
+    "SNV": "000.00.03.H01", "STP": "000.00.04.H01", "SGDDT": "000.00.05.H01",
+    "SNNMT": "000.00.06.H01", "SCT": "000.00.07.H01", "SVHTTDL": "000.00.08.H01",
+    "SDTTG": "000.00.09.H01", "UBND-PRG": "000.00.21.H01", "UBND-PLX": "000.00.22.H01",
+    "UBND-PCD": "000.00.23.H01", "UBND-DKPQ": "000.00.24.H01", "UBND-DKKH": "000.00.25.H01",
+    "UBND-DKTC": "000.00.26.H01", "TCCB": "000.01.01.H01", "VP-SYT": "000.02.01.H01",
+    "KHTC": "000.03.01.H01", "NVY": "000.04.01.H01", "NVD": "000.05.01.H01",
+    "CDC": "000.10.01.H01", "BVDK": "000.11.01.H01",
+}
+
 #: (code, successor's code, from): merged into, or succeeded by, the successor that day.
 SUCCESSIONS = [
     ("SKHDT", "STC", date(2025, 3, 1)),

@@ -10,7 +10,7 @@ from commentflow.accounts.passwords import hash_password
 from commentflow.accounts.services import UserData, create_user, reset_password
 from commentflow.core.clock import configured_zone
 from commentflow.core.dates import local_to_utc, local_today
-from commentflow.demo.data import AGENCIES, GROUPS, SUCCESSIONS, USERS
+from commentflow.demo.data import AGENCIES, EDOC_CODES, GROUPS, SUCCESSIONS, USERS
 from commentflow.directory import services as directory
 from commentflow.directory.models import Agency
 from commentflow.drafts.models import Draft
@@ -41,7 +41,7 @@ def _ensure_directory(now) -> dict[str, Agency]:
     for order, (code, name, kind, _parent, _group) in enumerate(AGENCIES, start=1):
         if code not in agencies:
             agency = Agency(name=name, code=code, kind=kind, display_order=order * 10,
-                            created_at=now, updated_at=now)
+                            edoc_code=EDOC_CODES.get(code), created_at=now, updated_at=now)
             db.session.add(agency)
             agencies[code] = agency
     db.session.flush()

@@ -13,6 +13,7 @@ from commentflow.directory.models import Agency, AgencyGroup, AgencyKind
 from commentflow.drafts.imports import start_import
 from commentflow.drafts.models import DraftImport
 from commentflow.drafts.reading import Limits
+from commentflow.exchange import edxml
 from commentflow.extensions import db
 from commentflow.rounds.models import Round, RoundState
 from tests.conftest import csrf_token_from
@@ -65,6 +66,13 @@ def test_the_demo_has_a_round_waiting_for_every_agency(app, runner):
     assert "2159/SYT-TCCB" in inbox and "Nghị quyết số 218/NQ-CP" in inbox
     page = clerk.get(f"/inbox/{round_.id}").get_data(as_text=True)
     assert '<button type="submit">Vào sổ</button>' in page  # the clerk's next step
+    # Every agency has its electronic code: the round also goes out as one edXML package.
+    lead = app.test_client()
+    lead.post("/login", data={"csrf_token": csrf_token_from(lead.get("/login")),
+                              "username": "trang.syt", "password": "mat-khau-demo-1"})
+    package = edxml.read_package(lead.get(f"/rounds/{round_.id}/request.edxml").data,
+                                 max_bytes=10**8)
+    assert len(package.receivers) == 20 and package.sender.organ_id == "000.00.01.H01"
 
 
 def _logs_in(app, username, password) -> bool:
