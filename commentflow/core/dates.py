@@ -2,6 +2,8 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
+
 
 def to_local(moment: datetime, zone: str) -> datetime:
     """An aware UTC instant shown in the configured zone."""
@@ -41,6 +43,9 @@ def local_to_utc(day: date, at: time, zone: str) -> datetime:
 
 
 def format_deadline(moment: datetime, zone: str) -> str:
-    """ "trước 00:00 ngày 10/07/2024" — deadlines are the instant answers must come before."""
+    """ "trước 00:00 ngày 10/07/2024" — deadlines are the instant answers must come before —
+    in the reader's language ("before 00:00 on 10/07/2024"); letters and reports, always in
+    Vietnamese, write their own (rounds/letters.py)."""
     local = to_local(moment, zone)
-    return f"trước {local.hour:02d}:{local.minute:02d} ngày {format_short_date(local.date())}"
+    return gettext("trước %(time)s ngày %(day)s", time=f"{local.hour:02d}:{local.minute:02d}",
+                   day=format_short_date(local.date()))

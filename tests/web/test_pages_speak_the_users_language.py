@@ -69,9 +69,20 @@ def _crawl(app, login_as, users, ids, english: bool = False) -> dict:
             response = client.get(url)
             if response.status_code != 200 or response.mimetype != "text/html":
                 continue
-            for match in pattern.finditer(_visible(response.get_data(as_text=True))):
+            text = _visible(response.get_data(as_text=True))
+            for match in pattern.finditer(text):
                 found.setdefault(f"{who} {url}", set()).add(match.group(1))
+            stored = url.startswith("/notifications/") or url.endswith("/reminders")
+            for match in (_VIETNAMESE_FORMATS.finditer(text) if english and not stored
+                          else ()):
+                found.setdefault(f"{who} {url}", set()).add(match.group(0))
     return found
+
+
+#: What the program writes around the user's data in Vietnamese (a deadline "trước 00:00 ngày
+#: 14/12/2026"): in English it must be written in English. Notifications and the mail log
+#: show messages as they were written when sent (these users read Vietnamese then).
+_VIETNAMESE_FORMATS = re.compile(r"trước \d{2}:\d{2} ngày")
 
 
 def _everyone(world):  # noqa: F811
