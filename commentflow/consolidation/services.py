@@ -1,5 +1,6 @@
 """Use cases of consolidation: decide, group, approve, close consolidation, publish."""
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -156,7 +157,7 @@ def publish(round_: Round, *, actor, now) -> Round:
         raise ValidationFailed(_("Chỉ công bố được kết quả đã tổng hợp."))
     round_.state, round_.published_at = RoundState.PUBLISHED, now
     for recipient in round_.recipients:
-        notify_agency(recipient.agency_id, "round.published", _(
+        notify_agency(recipient.agency_id, "round.published", _l(
             "%(office)s đã công bố kết quả tổng hợp ý kiến: %(subject)s.",
             office=round_.agency.name, subject=round_.subject), f"/inbox/{round_.id}",
             now=now, round_id=round_.id, sender_agency_id=round_.agency_id)

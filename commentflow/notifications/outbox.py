@@ -29,7 +29,8 @@ def backoff(attempts: int) -> timedelta:
 def enqueue_email(user, kind: str, subject: str, message: str, path: str, *, now,
                   round_id: int | None = None,
                   sender_agency_id: int | None = None) -> OutboxMessage | None:
-    """Queue a Vietnamese e-mail (plain text and HTML, with a link) for one user."""
+    """Queue an e-mail (plain text and HTML, with a link) for one user, in the language
+    the caller has set (notify_users: the user's own)."""
     if not user.email:
         return None
     link = current_app.config["BASE_URL"].rstrip("/") + path

@@ -3,6 +3,8 @@ import logging
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import exists, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import joinedload
@@ -164,13 +166,14 @@ def _notify(keys, context, rounds, *, now, zone) -> None:
         if not audience:
             continue
         round_ = rounds[row.round_id]
-        values = {"subject": round_.subject, "deadline": format_deadline(deadline, zone)}
-        if key[2] == OVERDUE:
-            message = _("Đã quá hạn góp ý %(subject)s (%(deadline)s) mà đơn vị chưa gửi ý kiến.",
-                        **values)
+        values = {"subject": round_.subject,
+                  "deadline": LazyString(format_deadline, deadline, zone)}
+        if key[2] == OVERDUE:  # written in each reader's language (notify_users)
+            message = _l("Đã quá hạn góp ý %(subject)s (%(deadline)s) mà đơn vị chưa gửi ý "
+                         "kiến.", **values)
         else:
-            message = _("Nhắc hạn góp ý %(subject)s: hạn %(deadline)s; đơn vị chưa gửi ý kiến.",
-                        **values)
+            message = _l("Nhắc hạn góp ý %(subject)s: hạn %(deadline)s; đơn vị chưa gửi ý "
+                         "kiến.", **values)
         notify_users(audience, f"reminder.{key[2]}", message, f"/inbox/{row.round_id}",
                      now=now, round_id=row.round_id, sender_agency_id=round_.agency_id)
 

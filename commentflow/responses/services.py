@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, bindparam, exists, func, literal, select, update
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
@@ -121,7 +122,7 @@ def assign(recipient: RoundRecipient, handler_id: int, coordinator_ids: list[int
     db.session.add(assignment)
     db.session.flush()
     notify_users([people[handler_id], *assignment.coordinators], "response.assigned",
-                 _("Bạn được giao xử lý: %(subject)s.", subject=recipient.round.subject),
+                 _l("Bạn được giao xử lý: %(subject)s.", subject=recipient.round.subject),
                  f"/inbox/{recipient.round_id}", now=now, round_id=recipient.round_id,
                  sender_agency_id=recipient.agency_id)
     record_event("response.assigned", recipient.round, actor=actor, now=now,
@@ -506,7 +507,7 @@ def present_to_leaders(recipient: RoundRecipient, *, actor, now) -> Response:
     leaders = list(db.session.scalars(select(User).join(UserRole).where(
         User.agency_id == recipient.agency_id, User.is_active_account.is_(True),
         User.is_api_client.is_(False), UserRole.role == Role.LEADER)))
-    notify_users(leaders, "response.presented", _(
+    notify_users(leaders, "response.presented", _l(
         "%(who)s trình duyệt ý kiến góp ý: %(subject)s.", who=actor.full_name,
         subject=recipient.round.subject), f"/inbox/{recipient.round_id}/review", now=now,
         round_id=recipient.round_id, sender_agency_id=recipient.agency_id)
@@ -528,7 +529,7 @@ def return_response(response: Response, note: str, *, actor, now) -> Response:
     response.state, response.return_note = ResponseState.RETURNED, note
     response.returned_at = response.updated_at = now
     response.presented_at = response.presented_by_id = None
-    notify_agency(response.recipient.agency_id, "response.returned", _(
+    notify_agency(response.recipient.agency_id, "response.returned", _l(
         "Lãnh đạo trả lại dự thảo ý kiến: %(note)s", note=note),
         f"/inbox/{response.recipient.round_id}", now=now,
         round_id=response.recipient.round_id, sender_agency_id=response.recipient.agency_id)
@@ -557,7 +558,7 @@ def _finish(response: Response, letter: ReplyLetter, kind: ResponseKind, *, acto
         Response.recipient_id == response.recipient_id, Response.id != response.id,
         Response.state == ResponseState.SUBMITTED).values(state=ResponseState.SUPERSEDED))
     recipient = response.recipient
-    notify_agency(recipient.round.agency_id, "response.submitted", _(
+    notify_agency(recipient.round.agency_id, "response.submitted", _l(
         "%(agency)s đã gửi ý kiến về %(subject)s (văn bản số %(ref)s).",
         agency=recipient.agency.name, subject=recipient.round.subject,
         ref=response.reference), f"/rounds/{recipient.round_id}/tracker", now=now,

@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -279,10 +281,10 @@ def _inbox_url(round_: Round) -> str:
 
 
 def _notify_opened(round_: Round, recipient: RoundRecipient, now, zone: str) -> None:
-    notify_agency(recipient.agency_id, "round.opened", _(
+    notify_agency(recipient.agency_id, "round.opened", _l(
         "%(office)s đề nghị góp ý: %(subject)s — hạn %(deadline)s.",
         office=round_.agency.name, subject=round_.subject,
-        deadline=format_deadline(recipient.deadline_at, zone)),
+        deadline=LazyString(format_deadline, recipient.deadline_at, zone)),
         _inbox_url(round_), now=now, round_id=round_.id,
         sender_agency_id=round_.agency_id)
 
@@ -307,9 +309,9 @@ def extend_deadline(round_: Round, deadline_at: datetime, *, actor, now, zone: s
     for recipient in round_.recipients:
         if recipient.extended_deadline_at and recipient.extended_deadline_at <= deadline_at:
             recipient.extended_deadline_at = None
-        notify_agency(recipient.agency_id, "round.deadline_extended", _(
+        notify_agency(recipient.agency_id, "round.deadline_extended", _l(
             "Gia hạn góp ý %(subject)s: hạn mới %(deadline)s.", subject=round_.subject,
-            deadline=format_deadline(recipient.deadline_at, zone)),
+            deadline=LazyString(format_deadline, recipient.deadline_at, zone)),
             _inbox_url(round_), now=now, round_id=round_.id,
             sender_agency_id=round_.agency_id)
     record_event("round.deadline_extended", round_, actor=actor, now=now,
@@ -332,10 +334,10 @@ def extend_for_agency(recipient: RoundRecipient, deadline_at: datetime, reason: 
     old = recipient.deadline_at
     recipient.extended_deadline_at = deadline_at
     recipient.extension_reason = reason
-    notify_agency(recipient.agency_id, "round.deadline_extended", _(
+    notify_agency(recipient.agency_id, "round.deadline_extended", _l(
         "Gia hạn riêng cho đơn vị góp ý %(subject)s: hạn mới %(deadline)s.",
         subject=round_.subject,
-        deadline=format_deadline(deadline_at, zone)),
+        deadline=LazyString(format_deadline, deadline_at, zone)),
         _inbox_url(round_), now=now, round_id=round_.id,
         sender_agency_id=round_.agency_id)
     record_event("round.agency_deadline_extended", round_, actor=actor, now=now,

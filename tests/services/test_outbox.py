@@ -212,3 +212,34 @@ def test_the_sender_refuses_to_write_files_on_postgresql_unless_told(app, backen
     allowed = app.test_cli_runner().invoke(args=["outbox", "deliver"])
     assert allowed.exit_code == 0, allowed.output
     assert "Đã gửi 0 thư" in allowed.output
+
+
+def test_each_reader_gets_the_message_in_their_own_language(app):
+    """The lead office sends in whatever language it works in; each user of the agency reads
+    the notification and the e-mail in theirs — the deadline inside included."""
+    from flask_babel import force_locale
+
+    from commentflow.core.roles import Role
+    from commentflow.notifications.models import Notification
+    from tests.factories import make_agency, make_round
+
+    agency = make_agency(name="Sở Tài chính")
+    vietnamese = make_user(agency=agency, full_name="Lê Thị Hoa", email="hoa@stc.example.vn")
+    english = make_user(agency=agency, full_name="Anna Berg", email="anna@stc.example.vn",
+                        locale="en")
+    lead = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"), locale="en")
+    with app.test_request_context("/", method="POST"), force_locale("en"):  # in English
+        make_round(lead, [agency], open_=True, subject="Kế hoạch 218")
+    db.session.commit()
+    notes = {n.user_id: n.message for n in db.session.scalars(select(Notification))}
+    assert notes[vietnamese.id].startswith("Sở Y tế đề nghị góp ý: Kế hoạch 218 — hạn trước ")
+    assert " ngày " in notes[vietnamese.id]
+    assert notes[english.id].startswith("Sở Y tế asks for comments: Kế hoạch 218 — due before ")
+    assert " on " in notes[english.id] and "ngày" not in notes[english.id]
+    mails = {m.to_user_id: m for m in db.session.scalars(select(OutboxMessage))}
+    assert mails[vietnamese.id].text_body.startswith("Kính gửi Lê Thị Hoa,")
+    assert "Xem chi tiết:" in mails[vietnamese.id].text_body
+    assert mails[english.id].text_body.startswith("Dear Anna Berg,")
+    assert "Details:" in mails[english.id].text_body
+    assert mails[english.id].subject == "[commentflow] " + notes[english.id]
+    assert '<html lang="en">' in mails[english.id].html_body
