@@ -32,6 +32,7 @@ from commentflow.core.clock import configured_zone, now_utc
 from commentflow.core.db import loaded_after_commit
 from commentflow.core.errors import ValidationFailed
 from commentflow.core.paging import page_info
+from commentflow.core.pool import keep_plans
 from commentflow.extensions import db
 from commentflow.responses import services
 from commentflow.responses.models import Comment
@@ -41,6 +42,8 @@ from commentflow.rounds.services import get_round_for_recipient, inbox_page
 
 bp = Blueprint("api_inbox", __name__, url_prefix="/api/v1",
                description="Văn bản đến của đơn vị và ý kiến trả lời")
+# An agency's system reading and answering its own requests: its rows by key.
+keep_plans(bp)
 
 
 def _commit():
