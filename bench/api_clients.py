@@ -5,7 +5,7 @@ seeds a lead office and 500 agencies (each with a person to assign, and an API t
 the read and respond scopes), and an open round addressed to all of them. Then 50 clients
 at once each answer for 10 agencies, as an e-office adapter does with no typing time: read
 the request and its outline, register it, assign it, post 3 comments, submit the reply
-letter with its signed PDF.
+letter with its PDF, signed by a certificate of a test CA the app trusts.
 Prints submissions per second, p50/p95/p99 latency of every call and of submissions,
 errors, and counts what was acknowledged against what the database holds.
 
@@ -20,6 +20,7 @@ import argparse
 import json
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -32,9 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench import cpu_seconds, migrated_database, open_sample_round  # noqa: E402
 from bench.deadline_rush import start_gunicorn  # noqa: E402
+from tests.fixtures.signing import Authority, blank_pdf  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def seed(url: str, agencies: int) -> tuple[int, list[str]]:
@@ -116,7 +116,7 @@ class System:
 
 
 def answer(system: System, round_id: int, n: int, comments: int, results, lock,
-           batch: bool = False) -> None:
+           batch: bool = False, pdf: bytes = b"") -> None:
     """What an e-office adapter does for one agency's request, from reading to the reply."""
     system.call("GET", f"/api/v1/inbox/{round_id}")
     _status, outline = system.call("GET", f"/api/v1/inbox/{round_id}/outline")
@@ -138,7 +138,7 @@ def answer(system: System, round_id: int, n: int, comments: int, results, lock,
             results["comments_acknowledged"] += status == 201
     body, content_type = _multipart({"reply_number": str(n + 1), "reply_notation": f"DV{n}-VP",
                                      "reply_date": time.strftime("%Y-%m-%d")},
-                                    f"cong-van-{n}.pdf", PDF)
+                                    f"cong-van-{n}.pdf", pdf)
     status, _body = system.call("POST", f"/api/v1/inbox/{round_id}/submission", body,
                                 content_type)
     with lock:
@@ -146,7 +146,7 @@ def answer(system: System, round_id: int, n: int, comments: int, results, lock,
 
 
 def run(base: str, round_id: int, secrets: list[str], clients: int, comments: int,
-        batch: bool = False) -> dict:
+        batch: bool = False, pdf: bytes = b"") -> dict:
     results = {"latencies": [], "submission_latencies": [], "errors": [],
                "comments_acknowledged": 0, "submissions_acknowledged": 0}
     lock = threading.Lock()
@@ -162,7 +162,7 @@ def run(base: str, round_id: int, secrets: list[str], clients: int, comments: in
     def client(k: int) -> None:
         for n in range(k, len(secrets), clients):
             answer(System(base, secrets[n], record), round_id, n, comments, results, lock,
-                   batch)
+                   batch, pdf)
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
     started = time.perf_counter()
@@ -202,13 +202,20 @@ def main() -> None:
     cluster = ThrowawayCluster(find_pg_bin()).start()
     gunicorn = None
     try:
-        url, env = migrated_database(cluster, "api", COMMENTFLOW_API_RATE_LIMIT="600")
+        # The reply letter as agencies send it: a PDF signed by their leader, under a CA the
+        # app trusts (a test CA made here), so each submission checks a real signature.
+        authority = Authority()
+        roots = Path(tempfile.mkdtemp(prefix="api-roots-"))
+        (roots / "ca.pem").write_bytes(authority.pem())
+        pdf = authority.signer("Trần Văn Minh", "Sở Tài chính").sign(blank_pdf())
+        url, env = migrated_database(cluster, "api", COMMENTFLOW_API_RATE_LIMIT="600",
+                                     COMMENTFLOW_TRUST_ROOTS=str(roots))
         round_id, secrets = seed(url, args.agencies)
         gunicorn, base = start_gunicorn(env, _free_port(), args.workers)
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         server_before, client_before = cpu_seconds(gunicorn.pid), time.process_time()
         database_before = cpu_seconds(postmaster)
-        results = run(base, round_id, secrets, args.clients, args.comments, args.batch)
+        results = run(base, round_id, secrets, args.clients, args.comments, args.batch, pdf)
         server_cpu = cpu_seconds(gunicorn.pid) - server_before
         database_cpu = cpu_seconds(postmaster) - database_before
         client_cpu = time.process_time() - client_before
