@@ -85,6 +85,29 @@ def test_the_log_tells_what_a_sweep_did_and_keeps_quiet_otherwise(round_world, c
         "{'sent': 3, 'skipped': 0}"]
 
 
+def test_a_reminder_reaches_each_reader_in_their_language(round_world):
+    """The scheduler has no request and no user: it writes each reminder in the language of
+    the user who reads it (their setting, else Vietnamese), the deadline inside included."""
+    from commentflow.core.dates import format_short_date, to_local
+
+    _round, deadline, agencies, staff, _leaders = round_world
+    english = staff[agencies[0].id]
+    english.locale = "en"
+    db.session.commit()
+    sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1), zone=ZONE)
+    db.session.commit()
+    day = format_short_date(to_local(deadline, ZONE).date())
+    notes = {n.user_id: n.message for n in db.session.scalars(select(Notification))}
+    assert notes[english.id].startswith("Reminder: comments on ")
+    assert f"due before 00:00 on {day};" in notes[english.id]
+    other = staff[agencies[1].id]
+    assert notes[other.id].startswith("Nhắc hạn góp ý ")
+    assert f"hạn trước 00:00 ngày {day};" in notes[other.id]
+    mail = db.session.scalar(select(OutboxMessage).where(
+        OutboxMessage.to_user_id == english.id, OutboxMessage.kind.startswith("reminder.")))
+    assert mail.text_body.startswith("Dear ") and notes[english.id] in mail.text_body
+
+
 def test_the_scheduler_logs_failures_not_every_run(app, caplog):
     """Draft imports run every two seconds: APScheduler's two lines a run filled the terminal
     of `make run`; a job that raises is still logged."""
