@@ -18,6 +18,7 @@ from commentflow.core.clock import now_utc
 from commentflow.core.errors import PermissionDenied, ValidationFailed
 from commentflow.extensions import db
 from tests.factories import DEFAULT_PASSWORD, ZONE, make_agency, make_user
+from tests.statements import recorded_statements
 
 
 def test_production_hashing_meets_current_advice():
@@ -125,7 +126,6 @@ def test_a_hundred_failures_an_hour_lock_the_account(app):
 def test_each_window_counts_and_dates_only_its_own_failures_in_one_statement(app):
     """The four limits are read together; older failures must not leak into the minute's
     count or into the minute's wait."""
-    from sqlalchemy import event
 
     user = make_user()
     db.session.commit()
@@ -136,15 +136,10 @@ def test_each_window_counts_and_dates_only_its_own_failures_in_one_statement(app
     assert authenticate(user.username, DEFAULT_PASSWORD, now=start, zone=ZONE) is user
     db.session.commit()
     _fail(user.username, start, times=1)
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         with pytest.raises(LoginThrottled) as caught:
             authenticate(user.username, DEFAULT_PASSWORD, now=start + timedelta(seconds=1),
                          remote_addr="203.0.113.7", zone=ZONE)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     # The wait runs from the oldest failure of the minute (10 s before), not of the hour.
     assert 48 <= caught.value.retry_after <= 52
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")

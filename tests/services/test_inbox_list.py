@@ -1,8 +1,6 @@
 """The inbox's rows, read in one statement, say what the tracker says of each request."""
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from commentflow.core.clock import now_utc
 from commentflow.core.roles import Role
 from commentflow.extensions import db
@@ -17,6 +15,7 @@ from commentflow.responses.models import (
 from commentflow.responses.tracker import TrackerState, tracker_rows
 from commentflow.rounds import services
 from tests.factories import ZONE, make_agency, make_round, make_user
+from tests.statements import recorded_statements
 
 
 def _requests_in_every_situation(agency, clerk):
@@ -115,13 +114,8 @@ def test_a_page_is_one_statement_and_a_page_past_the_end_shows_the_last(app):
     make_round(lead, [make_agency()], open_=True, subject="another agency's")
     db.session.commit()
     agency_id = agency.id
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         entries, page = inbox_entries(agency_id, 2, 2, now=now, zone=ZONE)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert [e.subject for e in entries] == ["số 2", "số 1"]
     assert (page.page, page.pages, page.first, page.last) == (2, 3, 3, 4)
     assert len(statements) == 1, statements

@@ -14,6 +14,7 @@ from commentflow.reminders.services import sweep
 from commentflow.responses.services import ReplyLetter, agree
 from commentflow.rounds.services import extend_for_agency
 from tests.factories import ZONE, make_agency, make_round, make_user
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -224,20 +225,13 @@ def test_two_schedulers_at_once_send_each_reminder_once(round_world, app_factory
 
 
 def test_sweep_queries_do_not_grow_with_agencies(app, round_world):
-    from sqlalchemy import event
-
     round_, deadline, *_ = round_world
     for n in range(40):
         round_.recipients.append(type(round_.recipients[0])(
             agency_id=make_agency(name=f"Thêm {n}").id, added_at=deadline, position=10 + n))
     db.session.commit()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         sweep(now=_local(deadline, 3, 8) + timedelta(minutes=1), zone=ZONE)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 8, reads
 

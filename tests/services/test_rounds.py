@@ -14,6 +14,7 @@ from commentflow.responses.tracker import TrackerState, state_of, tracker_rows
 from commentflow.rounds import letters, services
 from commentflow.rounds.models import RoundState
 from tests.factories import ZONE, make_agency, make_group, make_round, make_user
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -170,22 +171,15 @@ def test_groups_expand_in_protocol_order_without_the_lead_office(app, lead):
 
 @pytest.mark.parametrize("count", [10, 500])
 def test_tracker_queries_do_not_grow_with_recipients(app, lead, count):
-    from sqlalchemy import event
-
     agencies = [make_agency(name=f"Đơn vị {i}", code=f"DV{count}-{i}") for i in range(count)]
     group = make_group(agencies)
     round_ = make_round(lead, [], group_ids=[group.id], open_=True)
     db.session.commit()
     db.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         rows = tracker_rows(round_, now=_now(), zone=ZONE)
         assert len(rows) == count and all(r.groups == [group] for r in rows)
         assert all(r.recipient.agency.name for r in rows)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert len(statements) <= 7, statements  # the same for 10 and for 500 recipients
 
 
@@ -237,7 +231,6 @@ def test_reading_the_tracker_leaves_nothing_to_flush(app, lead, agencies):
 
 def test_an_agencys_own_place_is_found_without_loading_every_recipient(app, lead, agencies):
     """Every /inbox/<id> request (each autosave) loaded the round's whole recipient list."""
-    from sqlalchemy import event
 
     from commentflow.rounds.permissions import sent_recipient
 
@@ -245,13 +238,8 @@ def test_an_agencys_own_place_is_found_without_loading_every_recipient(app, lead
     reader = make_user(agency=agencies[1])
     db.session.commit()
     assert reader.is_active and round_.state is RoundState.OPEN  # loaded before counting
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         found = sent_recipient(reader, round_.id)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert found.agency_id == agencies[1].id and "recipients" not in round_.__dict__
     assert found.round is round_ and len(statements) == 1
     draft = make_round(lead, agencies)

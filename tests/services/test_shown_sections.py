@@ -1,22 +1,17 @@
 """A circulated draft's sections rendered once per process and language; others each time."""
 from flask_babel import force_locale
-from sqlalchemy import event
 
 from commentflow.core.roles import Role
 from commentflow.drafts import shown
 from commentflow.drafts.shown import shown_sections
 from commentflow.extensions import db
 from tests.factories import make_agency, make_draft, make_round, make_user
+from tests.statements import recorded_statements
 
 
 def _statements(work):
-    seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as seen:
         result = work()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     return result, seen
 
 

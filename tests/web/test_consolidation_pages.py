@@ -13,6 +13,7 @@ from commentflow.rounds.models import Round, RoundState
 from commentflow.rounds.services import close_round
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_round, make_user
+from tests.statements import recorded_statements
 
 SAME = "Đề nghị bổ sung cơ chế phối hợp giữa các địa phương."
 
@@ -92,15 +93,8 @@ def _round_with_comments(agencies: int, per_agency: int):
 
 
 def _statements_for(client, url):
-    from sqlalchemy import event
-
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     return statements, response.get_data(as_text=True)
 

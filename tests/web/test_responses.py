@@ -12,6 +12,7 @@ from commentflow.extensions import db
 from commentflow.responses.models import Comment, Response, ResponseState
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_sent_round, make_user
+from tests.statements import one_line, recorded_statements
 
 JSON = {"Accept": "application/json"}
 
@@ -292,18 +293,12 @@ def test_the_drafting_page_reads_nothing_twice(app, login_as, world):
     """Opening the drafting page committed (it may start the agency's draft), which expired
     what it had loaded: the round, its recipient and sections were read again. (The first
     view reads the draft again under a lock, on purpose: two users may start it at once.)"""
-    from sqlalchemy import event
 
     staff = _client(app, login_as, world["staff"])
     assert staff.get(f"/inbox/{world['round'].id}/draft").status_code == 200  # starts it
     for _view in ("opens it again", "and again"):
-        seen = []
-        listener = lambda *args, seen=seen: seen.append(" ".join(args[2].split()))  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(one_line) as seen:
             assert staff.get(f"/inbox/{world['round'].id}/draft").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         reads = [s for s in seen if s.startswith("SELECT")]
         assert len(reads) == len(set(reads)), [s for s in reads if reads.count(s) > 1]
 
@@ -311,17 +306,11 @@ def test_the_drafting_page_reads_nothing_twice(app, login_as, world):
 def test_an_autosave_reads_nothing_back_after_saving(app, login_as, world):
     """The reply to an autosave was made after the commit had expired everything: the
     comment and the user were read again (on SQLite under a second write lock)."""
-    from sqlalchemy import event
 
     staff = _client(app, login_as, world["staff"])
     _comment(staff, world, "III.2.a", "Bản đầu")  # the draft exists: a save like any other
-    seen = []
-    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(lambda sql, _context: one_line(sql).upper()) as seen:
         saved = _comment(staff, world, "PL.2.b", "Đề nghị ghi rõ thời hạn")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert saved.status_code == 201 and saved.json["revision"] == 1
     insert = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO COMMENTS"))
     assert [s for s in seen[insert + 1:] if not s.startswith("INSERT INTO AUDIT")] == []
@@ -331,19 +320,13 @@ def test_an_autosave_reads_the_agencys_place_and_its_handling_in_one_statement(
         app, login_as, world):
     """Each autosave asked three times before writing: the agency's place in the round, its
     assignment and answers, the section. Now: the session, then one statement; the insert."""
-    from sqlalchemy import event
 
     staff = _client(app, login_as, world["staff"])
     _comment(staff, world, "III.2.a", "Bản đầu")
     data = {"csrf_token": _token(staff, world), "section_id": world["sections"]["PL.2.b"].id,
             "text": "Đề nghị ghi rõ thời hạn"}
-    seen = []
-    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(lambda sql, _context: one_line(sql).upper()) as seen:
         saved = staff.post(f"/inbox/{world['round'].id}/comments", headers=JSON, data=data)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert saved.status_code == 201
     reads = [s for s in seen if s.startswith("SELECT")]
     assert len(reads) == 2, reads  # the session (not kept in TestConfig), and the place
@@ -356,19 +339,13 @@ def test_saving_a_comment_again_while_typing_writes_and_reads_back_nothing(
         app, login_as, world):
     """An update asked for the assignment and the answer apart, and read the comment back
     after writing it; now the update says its new revision itself."""
-    from sqlalchemy import event
 
     staff = _client(app, login_as, world["staff"])
     created = _comment(staff, world, "III.2.a", "Bản đầu").json
     data = {"csrf_token": _token(staff, world), "section_id": world["sections"]["III.2.a"].id,
             "text": "Bản đầu, sửa lại", "revision": "1"}
-    seen = []
-    listener = lambda *args: seen.append(" ".join(args[2].split()).upper())  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(lambda sql, _context: one_line(sql).upper()) as seen:
         saved = staff.post(created["url"], headers=JSON, data=data)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert saved.status_code == 200 and saved.json["revision"] == 2
     reads = [s for s in seen if s.startswith("SELECT")]
     assert len(reads) == 3, reads  # the session, the place with the section, the comment
@@ -467,18 +444,11 @@ def test_an_agreement_sent_while_the_deadline_is_extended_waits_instead_of_deadl
 def _rows_read_again(request) -> tuple[object, list[str]]:
     """Run one request; return its response and the statements that read a row by its key
     after the request's last write (the reload of an object its commit expired)."""
-    from sqlalchemy import event
+    def with_binds(sql, context):
+        return sql, set(context.compiled.binds) if context.compiled else set()
 
-    seen = []
-
-    def listener(_conn, _cursor, statement, _params, context, _many):
-        seen.append((statement, set(context.compiled.binds) if context.compiled else set()))
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements(with_binds) as seen:
         response = request()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     writes = [n for n, (statement, _binds) in enumerate(seen)
               if statement.lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes, "the request wrote nothing"

@@ -13,6 +13,7 @@ from commentflow.extensions import db
 from commentflow.rounds.models import Round, RoundState
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_draft, make_group, make_round, make_user
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -243,7 +244,6 @@ def test_the_tracker_never_confuses_our_letter_with_their_answer(app, login_as):
 
 def test_the_inbox_costs_the_same_statements_for_two_rounds_or_six(app, login_as):
     """The inbox loaded each round, and its lead office, one by one."""
-    from sqlalchemy import event
 
     agency = make_agency()
     reader = make_user(agency=agency)
@@ -251,13 +251,8 @@ def test_the_inbox_costs_the_same_statements_for_two_rounds_or_six(app, login_as
     def statements_for_inbox() -> int:
         db.session.commit()
         client = login_as(reader, test_client=app.test_client())
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             page = client.get("/inbox/")
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         assert page.status_code == 200
         return len(seen)
 
@@ -301,7 +296,6 @@ def test_the_inbox_is_paged_latest_deadline_first(app, login_as):
 def test_reading_a_request_again_writes_nothing(app, login_as):
     """Every view committed, which expired what the page had loaded: the round, its drafts
     and sections were read twice. Only the first opening is a reading receipt to save."""
-    from sqlalchemy import event
 
     agency = make_agency()
     reader = make_user(agency=agency)
@@ -310,13 +304,8 @@ def test_reading_a_request_again_writes_nothing(app, login_as):
     client = login_as(reader)
 
     def statements_of_a_view() -> list[str]:
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements() as seen:
             assert client.get(f"/inbox/{round_.id}").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return seen
 
     first = statements_of_a_view()

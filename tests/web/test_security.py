@@ -5,7 +5,7 @@ import time
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from commentflow.config import default_database_url, load_secret_key, private_file, private_folder
 from commentflow.core.roles import Role
@@ -13,6 +13,7 @@ from commentflow.directory.models import Agency
 from commentflow.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_round, make_user
+from tests.statements import recorded_statements
 
 
 @pytest.fixture
@@ -85,12 +86,7 @@ def test_expired_token_keeps_what_the_user_typed(app, admin_client):
 def test_a_signed_in_browsers_style_sheets_and_scripts_cost_no_database_work(app, admin_client):
     """nginx hands /static/ to the app servers too: each page's style sheet and scripts
     asked the database for the session, to decide a header they never get."""
-    statements = []
-
-    def record(*_args):
-        statements.append(_args[2])
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with recorded_statements() as statements:
         for path in ("/static/css/app.css", "/static/js/autosave.js"):
             response = admin_client.get(path)
             assert response.status_code == 200
@@ -98,8 +94,6 @@ def test_a_signed_in_browsers_style_sheets_and_scripts_cost_no_database_work(app
         assert statements == []
         assert admin_client.get("/inbox/").headers["Cache-Control"] == "no-store"
         assert statements  # the page itself checked the session
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_download_names_cannot_forge_headers_and_nothing_signed_in_is_cached(app, login_as):

@@ -13,6 +13,7 @@ from commentflow.responses import services as responses
 from commentflow.rounds.services import close_round
 from tests.conftest import csrf_token_from
 from tests.factories import make_agency, make_sent_round, make_user
+from tests.statements import recorded_statements
 
 
 def _now():
@@ -170,7 +171,6 @@ def test_the_menu_counts_what_waits_and_recounts_after_a_change(app, login_as, w
 
 def test_the_unread_count_is_kept_with_the_menu_counts(app, login_as, world):
     """Every signed-in page shows them: read once a minute, or at once after a change."""
-    from sqlalchemy import event
 
     from commentflow.home import views as home_views
 
@@ -181,13 +181,8 @@ def test_the_unread_count_is_kept_with_the_menu_counts(app, login_as, world):
     db.session.add(Notification(user_id=clerk.id, kind="returned", message="Trả lại",
                                 url="/", created_at=_now()))
     db.session.commit()
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         kept = client.get(page).get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert 'id="unread-count"' not in kept  # within the minute: the count kept
     assert not any("notifications" in s for s in statements), statements
     # A change the user makes (here choosing the language) reads them again …
