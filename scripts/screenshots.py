@@ -28,31 +28,16 @@ SHOTS = [("admin", "/admin/agencies", "agencies.png"), ("admin", "/admin/groups"
          ("trang.syt", "/rounds/1/consolidation/", "consolidation.png")]
 
 
-def _open_sample_round() -> None:
-    """The round of công văn 2159/SYT-TCCB, sent to the letter's four groups."""
-    from datetime import time, timedelta
-
+def _answer_sample_round() -> None:
+    """The demo's round (công văn 2159/SYT-TCCB to the four groups), opened by its first
+    recipient and answered by three."""
     from sqlalchemy import select
 
     from commentflow.accounts.models import User
-    from commentflow.core.dates import local_to_utc, local_today
-    from commentflow.directory.services import all_groups
-    from commentflow.drafts.models import DraftVersion
-    from commentflow.rounds.services import RoundData, create_round, open_round
+    from commentflow.rounds.models import Round
 
     lead = db.session.scalar(select(User).where(User.username == "trang.syt"))
-    version = db.session.scalar(select(DraftVersion))
-    data = RoundData(subject="V/v góp ý dự thảo Kế hoạch thực hiện Nghị quyết số 218/NQ-CP",
-                     place="An Giang", letter_date=local_today(now_utc(), "Asia/Ho_Chi_Minh"),
-                     # "trước 00:00 ngày …" eight days on, as the round form sets it
-                     deadline_at=local_to_utc(local_today(now_utc(), "Asia/Ho_Chi_Minh")
-                                              + timedelta(days=8), time(0, 0),
-                                              "Asia/Ho_Chi_Minh"), signer_position="Giám đốc",
-                     signer_name="Hồ Văn Dũng", letter_number="2159",
-                     letter_notation="SYT-TCCB", collecting_unit="Phòng Tổ chức cán bộ",
-                     version_ids=[version.id], group_ids=[g.id for g in all_groups()])
-    round_ = create_round(data, actor=lead, now=now_utc(), zone="Asia/Ho_Chi_Minh")
-    open_round(round_, actor=lead, now=now_utc(), zone="Asia/Ho_Chi_Minh")
+    round_ = db.session.scalar(select(Round))
     round_.recipients[0].opened_at = now_utc()
     round_.recipients[0].opened_by_id = lead.id
     _answers(round_, lead)
@@ -97,8 +82,8 @@ def main() -> None:
                       TestConfig.PASSWORD_METHOD})
     with app.app_context():
         db.create_all()
-        build_demo(now=now_utc(), password=PASSWORD, with_round=False)  # its own round below
-        _open_sample_round()
+        build_demo(now=now_utc(), password=PASSWORD)
+        _answer_sample_round()
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
