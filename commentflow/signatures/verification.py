@@ -14,7 +14,10 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from commentflow.signatures import hex_strings
+
 log = logging.getLogger(__name__)
+hex_strings.install()  # a signature's reserved /Contents read in blocks, not byte by byte
 
 VALID, INVALID, UNTRUSTED, EXPIRED, UNSIGNED, UNREADABLE = (
     "valid", "invalid", "untrusted", "expired", "none", "unreadable")
