@@ -7,6 +7,12 @@ disposition. Triggers in the database move `rounds.consolidation_revision` in th
 transaction as any such change, whichever code path (or SQL session) made it, so a figure
 kept under a revision is never out of date; each app process keeps a few such figures.
 
+On PostgreSQL the triggers are deferred to the commit: moving the revision locks the round's
+row, and an immediate trigger held that lock for the rest of the request (the signature
+check, notifications, the audit trail), so answers sent at once to one round waited for
+each other. Deferred, the lock lasts as long as the commit. (SQLite writes one transaction
+at a time anyway; its triggers stay immediate.)
+
 While the request's own transaction has written and not committed, nothing is kept or
 reused: what it sees may still be rolled back, and another transaction may then reach the
 same revision number with other changes.
@@ -64,7 +70,8 @@ END $$""",
                        ("dispositions", "disposition"))
     for statement in (
         f"DROP TRIGGER IF EXISTS consolidation_changed ON {table}",
-        f"CREATE TRIGGER consolidation_changed AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"CREATE CONSTRAINT TRIGGER consolidation_changed AFTER INSERT OR UPDATE OR DELETE "
+        f"ON {table} DEFERRABLE INITIALLY DEFERRED "
         f"FOR EACH ROW EXECUTE FUNCTION consolidation_changed_by_{row}()")
 ]
 

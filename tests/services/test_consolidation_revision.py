@@ -137,3 +137,38 @@ def test_nothing_is_kept_from_a_transaction_that_may_still_roll_back(world):
                     actor=staff, now=now_utc())
     db.session.commit()
     assert _view(round_) == _fresh(round_) != committed
+
+
+def test_answers_sent_at_once_to_one_round_do_not_wait_for_each_other(pg_cluster):
+    """Moving the revision locks the round's row; on PostgreSQL that happens at the commit,
+    so a second agency's answer is sent while the first's request is still running (before,
+    it waited for the first to end: answers to one round went one at a time)."""
+    from tests.conftest import make_app
+
+    app = make_app(pg_cluster.create_database("commentflow_revision_locks"))
+    with app.app_context():
+        db.create_all()
+        staff = make_user(roles=(Role.LEAD_STAFF,), agency=make_agency(name="Sở Y tế"))
+        communes = [make_agency(name=f"UBND phường {n}") for n in range(2)]
+        round_ = make_round(staff, communes, open_=True)
+        section = round_.versions[0].sections[1]
+        answers = []
+        for recipient in round_.recipients:
+            drafter = make_user(roles=(Role.STAFF,), agency=recipient.agency)
+            comment = responses.add_comment(recipient, CommentData("Ý kiến.", section.id),
+                                            actor=drafter, now=now_utc())
+            answers.append(comment.response_id)
+        db.session.commit()
+        before = revision.current_revision(round_.id)
+        send = text("UPDATE responses SET state = 'SUBMITTED' WHERE id = :id")
+        with db.engine.connect() as first, db.engine.connect() as second:
+            first.execute(send, {"id": answers[0]})  # its request goes on: not committed
+            second.execute(text("SET lock_timeout = '2s'"))
+            second.execute(send, {"id": answers[1]})
+            second.commit()  # would fail with "canceling statement due to lock timeout"
+            assert revision.current_revision(round_.id) == before + 1
+            first.commit()
+        assert revision.current_revision(round_.id) == before + 2
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
