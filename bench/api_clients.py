@@ -147,13 +147,15 @@ def answer(system: System, round_id: int, n: int, comments: int, results, lock,
 
 def run(base: str, round_id: int, secrets: list[str], clients: int, comments: int,
         batch: bool = False, pdf: bytes = b"") -> dict:
-    results = {"latencies": [], "submission_latencies": [], "errors": [],
+    results = {"latencies": [], "submission_latencies": [], "errors": [], "by_call": {},
                "comments_acknowledged": 0, "submissions_acknowledged": 0}
     lock = threading.Lock()
 
     def record(path, status, seconds):
         with lock:
             results["latencies"].append(seconds)
+            kind = path.rsplit("/", 1)[-1] if not path.rsplit("/", 1)[-1].isdigit() else "inbox"
+            results["by_call"].setdefault(kind, []).append(seconds)
             if path.endswith("/submission"):
                 results["submission_latencies"].append(seconds)
             if status not in (200, 201):
@@ -233,6 +235,8 @@ def main() -> None:
             "p50_ms": _ms(results["latencies"], 50), "p95_ms": _ms(results["latencies"], 95),
             "p99_ms": _ms(results["latencies"], 99),
             "submission_p95_ms": _ms(results["submission_latencies"], 95),
+            "p50_p95_ms_by_call": {kind: [_ms(values, 50), _ms(values, 95)]
+                                   for kind, values in results["by_call"].items()},
             "errors": len(results["errors"]),
             "error_kinds": sorted({f"{p} {s}" for p, s in results["errors"]}),
             "submissions_acknowledged": results["submissions_acknowledged"],
