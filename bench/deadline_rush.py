@@ -1,10 +1,13 @@
 """Benchmark: the deadline rush — 200 agencies saving comments and submitting at once.
 
-Starts a throwaway PostgreSQL on loopback and gunicorn (several workers) serving the app,
-seeds 200 agencies each with one user and an open round addressed to all of them, then
-lets every agency log in at once, open the draft, save comments on sections (the autosave
+Starts a throwaway PostgreSQL on loopback and the app as deployed (bench/front.py: nginx
+with deploy/nginx.conf's writing lane in front of the pages' gunicorn workers, niced as
+their systemd unit says, and the lane's; --direct: one gunicorn alone), seeds 200 agencies
+each with one user and an open round addressed to all of them, then lets every agency log
+in at once, open the draft, save comments on sections (the autosave
 requests, each after 2–6 s of typing) and submit.
-Prints requests per second, p50/p95/p99 latency of comment saves, errors, and counts every
+Prints requests per second, p50/p95/p99 latency of comment saves (and p50/p95 of the other
+requests: sign-in, the drafting page, submitting), errors, and counts every
 acknowledged comment back from the database; and where the CPU went while the rush ran
 (gunicorn, PostgreSQL, the clients: seconds, and milliseconds per agency). With
 --cpu-by-request the app is served by bench/request_cpu.py, and the workers' CPU is printed
@@ -15,7 +18,7 @@ the rush goes on.
 Targets (issue 5): no errors, no acknowledged comment lost, at least 20 saves/s with p95
 under 500 ms on this 2-core machine. Run:
     .venv/bin/python bench/deadline_rush.py [--agencies 200] [--comments 5] [--kill-workers]
-        [--think-min 0 --think-max 0] [--cpu-by-request]
+        [--think-min 0 --think-max 0] [--cpu-by-request] [--direct]
 """
 import argparse
 import http.cookiejar
@@ -40,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import cpu_seconds, migrated_database, open_sample_round  # noqa: E402
+from bench.front import LANE_WORKERS, pages_niceness, start_front  # noqa: E402
 from tests.postgres import ThrowawayCluster, _free_port, find_pg_bin  # noqa: E402
 
 PASSWORD = "mat-khau-thu-tai-1"
@@ -139,11 +143,21 @@ class Agent:
 
 
 def rush(base, round_id, sections, agencies, comments, results, lock, think):
+    def timed(call, *args, **kwargs):
+        """A page the agency waits for (login, the drafting page, submitting), timed."""
+        started = time.perf_counter()
+        try:
+            return call(*args, **kwargs)
+        finally:
+            with lock:
+                results["page_latencies"].append(time.perf_counter() - started)
+
     def one(n):
         agent = Agent(base)
-        agent.request("/login", {"csrf_token": agent.token("/login"), "username": f"u{n}",
-                                 "password": PASSWORD})
-        token = agent.token(f"/inbox/{round_id}/draft")
+        login_token = timed(agent.token, "/login")
+        timed(agent.request, "/login", {"csrf_token": login_token, "username": f"u{n}",
+                                        "password": PASSWORD})
+        token = timed(agent.token, f"/inbox/{round_id}/draft")
         for c in range(comments):
             time.sleep(random.uniform(*think))  # typing, then the autosave fires
             started = time.perf_counter()
@@ -158,7 +172,7 @@ def rush(base, round_id, sections, agencies, comments, results, lock, think):
                     results["acknowledged"] += 1
                 else:
                     results["errors"].append(status)
-        status, _ = agent.request(f"/inbox/{round_id}/submit", {
+        status, _ = timed(agent.request, f"/inbox/{round_id}/submit", {
             "csrf_token": token, "reply_number": str(n + 1), "reply_notation": f"DV{n}-VP",
             "reply_date": time.strftime("%Y-%m-%d")})
         with lock:
@@ -171,10 +185,11 @@ def rush(base, round_id, sections, agencies, comments, results, lock, think):
         thread.join()
 
 
-def killer(master_pid: int, stop: threading.Event, killed: list) -> None:
+def killer(masters: list[int], stop: threading.Event, killed: list) -> None:
+    """Every 10 s, one worker of the gunicorn masters given, killed at random."""
     while not stop.wait(10):
-        children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True,
-                                  text=True).stdout.split()
+        children = [child for master in masters for child in subprocess.run(
+            ["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()]
         if children:
             victim = int(random.choice(children))
             os.kill(victim, signal.SIGKILL)
@@ -211,13 +226,16 @@ def main() -> None:
     parser.add_argument("--think-min", type=float, default=2.0,
                         help="seconds of typing before each autosave, at least")
     parser.add_argument("--think-max", type=float, default=6.0)
+    parser.add_argument("--direct", action="store_true",
+                        help="gunicorn alone (one pool of workers), without the deployment's "
+                             "nginx and writing lane")
     parser.add_argument("--cpu-by-request", action="store_true",
                         help="serve bench.request_cpu:app and print the workers' CPU by kind "
                              "of request (a worker killed by --kill-workers is not counted)")
     args = parser.parse_args()
 
     cluster = ThrowawayCluster(find_pg_bin()).start()
-    gunicorn = None
+    gunicorn = front = None
     cpu_folder = Path(tempfile.mkdtemp(prefix="rush-cpu-"))
     try:
         url, env = migrated_database(cluster, "rush",
@@ -228,37 +246,56 @@ def main() -> None:
         if args.cpu_by_request:
             env, module = {**env, "COMMENTFLOW_BENCH_CPU_DIR": str(cpu_folder)}, \
                 "bench.request_cpu:app"
-        gunicorn, base = start_gunicorn(env, port, args.workers, module)
-        results = {"latencies": [], "acknowledged": 0, "errors": [], "submitted": 0}
+        if args.direct:
+            gunicorn, base = start_gunicorn(env, port, args.workers, module)
+            masters = [gunicorn.pid]
+        else:  # as deployed: nginx, the pages' workers and the writing lane's
+            front = start_front(env, args.workers, module)
+            base, masters = front.base, front.masters
+        results = {"latencies": [], "page_latencies": [], "acknowledged": 0, "errors": [],
+                   "submitted": 0}
         lock, stop, killed = threading.Lock(), threading.Event(), []
         if args.kill_workers:
-            threading.Thread(target=killer, args=(gunicorn.pid, stop, killed),
+            threading.Thread(target=killer, args=(masters[:2], stop, killed),
                              daemon=True).start()
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
-        server_before, database_before = cpu_seconds(gunicorn.pid), cpu_seconds(postmaster)
+        server_before = sum(cpu_seconds(master) for master in masters)
+        database_before = cpu_seconds(postmaster)
         client_before = time.process_time()
         started = time.perf_counter()
         rush(base, round_id, sections, args.agencies, args.comments, results, lock,
              (args.think_min, args.think_max))
         duration = time.perf_counter() - started
-        cpu = {"server": cpu_seconds(gunicorn.pid) - server_before,
+        cpu = {"server": sum(cpu_seconds(master) for master in masters) - server_before,
                "database": cpu_seconds(postmaster) - database_before,
                "client": time.process_time() - client_before}
         stop.set()
-        gunicorn.terminate()
-        gunicorn.wait(timeout=20)
-        gunicorn = None
+        if gunicorn is not None:
+            gunicorn.terminate()
+            gunicorn.wait(timeout=20)
+            gunicorn = None
+        if front is not None:
+            front.stop()
+            front = None
         stored = count_comments(url)
         latencies = sorted(results["latencies"])
         quantiles = statistics.quantiles(latencies, n=100)
         report = {
-            "agencies": args.agencies, "gunicorn_workers": args.workers,
+            "agencies": args.agencies,
+            "front": "gunicorn alone" if args.direct else
+            f"nginx, pages' workers (nice {pages_niceness()}) and writing lane "
+            f"({LANE_WORKERS} workers)",
+            "gunicorn_workers": args.workers,
             "think_seconds": [args.think_min, args.think_max],
             "workers_killed": len(killed), "comment_saves": len(latencies),
             "seconds": round(duration, 1),
             "saves_per_second": round(len(latencies) / duration, 1),
             "p50_ms": round(quantiles[49] * 1000), "p95_ms": round(quantiles[94] * 1000),
-            "p99_ms": round(quantiles[98] * 1000), "errors": len(results["errors"]),
+            "p99_ms": round(quantiles[98] * 1000),
+            # The other requests (login, the drafting page, submitting; redirects followed).
+            "pages_p50_p95_ms": [round(q * 1000) for q in statistics.quantiles(
+                results["page_latencies"], n=100)[49::45]],
+            "errors": len(results["errors"]),
             "error_statuses": sorted(set(results["errors"])),
             "acknowledged": results["acknowledged"], "in_database": stored,
             "acknowledged_but_lost": max(results["acknowledged"] - stored, 0),
@@ -284,6 +321,8 @@ def main() -> None:
         if gunicorn is not None:
             gunicorn.terminate()
             gunicorn.wait(timeout=20)
+        if front is not None:
+            front.stop()
         cluster.stop()
         shutil.rmtree(cpu_folder, ignore_errors=True)
 

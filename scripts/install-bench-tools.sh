@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# The load generator bench/pages.py drives (wrk, a Debian package); the tests do not need it.
+# What the benchmarks need beyond the tests: the load generator bench/pages.py drives (wrk) and
+# nginx, the deployment's front that bench/deadline_rush.py starts (Debian packages).
 set -euo pipefail
-if command -v wrk >/dev/null 2>&1; then exit 0; fi
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-$SUDO apt-get install -y -q wrk >/dev/null 2>&1 || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q wrk >/dev/null; }
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+  $SUDO apt-get update -q >/dev/null
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
 command -v wrk >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (PostgreSQL server, Chromium, LibreOffice
-# and poppler for rendering and reading documents, Tesseract with Vietnamese for scans) when
-# missing.
+# and poppler for rendering and reading documents, Tesseract with Vietnamese for scans, nginx
+# for the deployment's front) when missing.
 set -euo pipefail
 
 missing=()
@@ -18,6 +18,8 @@ done
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || \
   missing+=(tesseract-ocr-vie)
+# deploy/nginx.conf's writing lane is tried with a real nginx.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 # docs/api.md's examples are run as written: curl calls the API, jq reads its answers.
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
