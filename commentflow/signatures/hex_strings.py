@@ -22,17 +22,18 @@ def read_hex_string(stream):
     while True:
         block = stream.read(_BLOCK)
         end = block.find(b">")
+        part = block if end < 0 else block[:end]
+        # A comment or a stray byte: pyHanko decides, having read no further than one block
+        # past it (a hostile file cannot make this reader scan more than pyHanko's would).
+        if part.translate(None, _PLAIN):
+            return _fallback(stream, start)
+        chunks.append(part)
         if end >= 0:
-            chunks.append(block[:end])
             stream.seek(end + 1 - len(block), os.SEEK_CUR)
             break
-        chunks.append(block)
         if len(block) < _BLOCK:  # no ">" before the end of the file
             return _fallback(stream, start)
-    text = b"".join(chunks)
-    if text.translate(None, _PLAIN):  # a comment or a stray byte: pyHanko decides
-        return _fallback(stream, start)
-    digits = text.translate(None, PDF_WHITESPACE)
+    digits = b"".join(chunks).translate(None, PDF_WHITESPACE)
     if len(digits) % 2:
         digits += b"0"
     return generic.pdf_string(binascii.unhexlify(digits))

@@ -34,6 +34,22 @@ def test_the_block_reader_reads_as_pyhanko_does(data):
     assert read(hex_strings.read_hex_string, data) == read(hex_strings._original, data)
 
 
+def test_a_stray_byte_stops_the_block_reader_near_it():
+    """A hostile file cannot make it scan far past where pyHanko's reader stops."""
+    class Counted(io.BytesIO):
+        read_bytes = 0
+
+        def read(self, size=-1):
+            data = super().read(size)
+            Counted.read_bytes += len(data)
+            return data
+
+    stream = Counted(b"<4G" + b"0" * 5_000_000 + b">")
+    with pytest.raises(PdfStreamError):
+        hex_strings.read_hex_string(stream)
+    assert Counted.read_bytes < 2 * hex_strings._BLOCK
+
+
 def test_the_errors_are_pyhankos_own():
     assert read(hex_strings.read_hex_string, b"<41G2>")[0] == "error"
     assert read(hex_strings.read_hex_string, b"<4142")[0] == "error"
