@@ -3,35 +3,24 @@ autosaves and the answer's steps to the lane's workers and everything else to th
 workers, falls back to the pages' when the lane is down; and the rule names exactly the
 app's routes meant for it."""
 import re
-import shutil
-import subprocess
 import threading
-import time
-import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
+from tests.nginx import ThrowawayNginx, lane_rule
 from tests.postgres import _free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 #: The app's requests that take the lane (endpoint names): short writes of an answer.
 LANE = {"responses.create_comment", "responses.update_comment", "responses.delete_comment",
         "responses.answer_previous", "responses.register", "responses.assign",
         "responses.present", "responses.return_", "responses.submit", "responses.agree"}
 
 
-def _map_block() -> str:
-    text = (ROOT / "deploy/nginx.conf").read_text()
-    return re.search(r"^map .*?^}", text, re.M | re.S).group(0)
-
-
 def _lane_pattern() -> re.Pattern:
     """The map's one regular expression (nginx's PCRE; this one reads the same in Python)."""
-    return re.compile(re.search(r'"~(.*)" commentflow_writes;', _map_block()).group(1))
+    return re.compile(re.search(r'"~(.*)" commentflow_writes;', lane_rule()).group(1))
 
 
 class _Upstream(ThreadingHTTPServer):
@@ -58,41 +47,11 @@ class _Upstream(ThreadingHTTPServer):
 
 
 @pytest.fixture
-def front(tmp_path):
+def front():
     pages, lane = _Upstream("pages"), _Upstream("lane")
-    port = _free_port()
-    config = tmp_path / "nginx.conf"
-    config.write_text(f"""worker_processes 1; daemon off; pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
-events {{ worker_connections 64; }}
-http {{
-  access_log off;
-  client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;
-  fastcgi_temp_path {tmp_path}/fastcgi; uwsgi_temp_path {tmp_path}/uwsgi;
-  scgi_temp_path {tmp_path}/scgi;
-  upstream commentflow {{ server 127.0.0.1:{pages.server_port}; }}
-  upstream commentflow_writes {{ server 127.0.0.1:{lane.server_port};
-                                server 127.0.0.1:{pages.server_port} backup; }}
-  {_map_block()}
-  server {{ listen 127.0.0.1:{port};
-           location / {{ proxy_pass http://$commentflow_upstream; }} }}
-}}
-""")
-    server = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(config)],
-                              stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            break
-        except OSError:
-            assert server.poll() is None, server.stderr.read().decode()
-            assert time.monotonic() < deadline, "nginx did not start"
-            time.sleep(0.05)
-    yield base, lane
-    server.terminate()
-    server.wait(timeout=10)
+    nginx = ThrowawayNginx(pages.server_port, lane.server_port).start()
+    yield nginx.base, lane
+    nginx.stop()
     pages.shutdown()
     lane.shutdown()
 
