@@ -19,6 +19,7 @@ from commentflow.accounts.models import Role
 from commentflow.extensions import db
 from tests.conftest import CSRF_PATTERN, make_app
 from tests.factories import DEFAULT_PASSWORD, make_sent_round, make_user
+from tests.nginx import ThrowawayNginx
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_KEY = "one-key-shared-by-every-app-server"
@@ -85,7 +86,8 @@ def two_servers(pg_cluster, tmp_path):
     ports = [_free_port(), _free_port()]
     servers = [subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+         "--access-logformat", "%(m)s %(U)s %(s)s", "app:app"], cwd=ROOT, env=env,
         stdout=open(tmp_path / f"server-{port}.log", "w"), stderr=subprocess.STDOUT)
         for port in ports]
     try:
@@ -166,6 +168,37 @@ def test_a_clerk_signs_in_on_one_server_and_works_on_the_other(two_servers):
     assert status == 302 and "/login" in location
     status, location, _ = replay.request(second, "GET", round_page)
     assert status == 302 and "/login" in location
+
+
+def test_through_nginx_the_answers_writes_take_the_lane(two_servers, tmp_path):
+    """deploy/nginx.conf in front of the two servers, the first as the pages' workers and the
+    second as the writing lane: one clerk's pages come from the first, the registration (a
+    write of the answer) goes to the second, and each sees what the other wrote."""
+    (pages, lane), world = two_servers
+    nginx = ThrowawayNginx(pages, lane).start()
+    try:
+        browser = Browser()
+        round_page = f"/inbox/{world['round_id']}"
+        _, _, login_page = browser.request(nginx.port, "GET", "/login")
+        status, location, _ = browser.request(nginx.port, "POST", "/login", {
+            "csrf_token": _token(login_page), "username": world["username"],
+            "password": DEFAULT_PASSWORD})
+        assert status == 302 and "/login" not in location
+        status, _, page = browser.request(nginx.port, "GET", round_page)
+        assert status == 200 and world["subject"] in page
+        status, _, _ = browser.request(nginx.port, "POST", f"{round_page}/register", {
+            "csrf_token": _token(page), "number": "2159",
+            "received_on": date.today().strftime("%d/%m/%Y")})
+        assert status == 302
+        status, _, page = browser.request(nginx.port, "GET", round_page)
+        assert status == 200 and re.search(r"\b2159\b", page)
+    finally:
+        nginx.stop()
+    served = {port: (tmp_path / f"server-{port}.log").read_text() for port in (pages, lane)}
+    assert f"POST {round_page}/register 302" in served[lane]
+    assert f"POST {round_page}/register" not in served[pages]
+    assert f"GET {round_page} 200" in served[pages]
+    assert f"GET {round_page} " not in served[lane] and "POST /login" not in served[lane]
 
 
 def _workers_of(master: int) -> list[int]:
