@@ -248,15 +248,16 @@ def main() -> None:
                 "bench.request_cpu:app"
         if args.direct:
             gunicorn, base = start_gunicorn(env, port, args.workers, module)
-            masters = [gunicorn.pid]
+            masters = gunicorns = [gunicorn.pid]
         else:  # as deployed: nginx, the pages' workers and the writing lane's
             front = start_front(env, args.workers, module)
             base, masters = front.base, front.masters
+            gunicorns = [process.pid for process in front.gunicorns]
         results = {"latencies": [], "page_latencies": [], "acknowledged": 0, "errors": [],
                    "submitted": 0}
         lock, stop, killed = threading.Lock(), threading.Event(), []
         if args.kill_workers:
-            threading.Thread(target=killer, args=(masters[:2], stop, killed),
+            threading.Thread(target=killer, args=(gunicorns, stop, killed),
                              daemon=True).start()
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         server_before = sum(cpu_seconds(master) for master in masters)
